@@ -1,0 +1,1 @@
+"""Crewloom: self-hostable, multi-tenant platform for AI agent workflows."""

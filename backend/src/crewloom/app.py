@@ -1,0 +1,107 @@
+"""create_app(): middleware, the one error handler, routers, and the UI at ``/``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from crewloom.config import Settings, get_settings
+from crewloom.db.engine import Database
+from crewloom.errors import AppError
+from crewloom.http_limits import BodySizeLimit
+
+_log = logging.getLogger("crewloom.api")
+_STATIC = Path(__file__).parent / "static"
+API_PREFIX = "/api/v1"
+
+
+def _error(status: int, code: str, detail: Any, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": code, "detail": detail}, status_code=status, headers=headers)
+
+
+def _field_errors(exc: RequestValidationError) -> list[dict[str, str]]:
+    problems = []
+    for error in exc.errors():
+        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
+        problems.append({"field": ".".join(location) or "body", "message": str(error.get("msg", "invalid"))})
+    return problems
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def app_error(_request: Request, exc: AppError) -> JSONResponse:
+        return _error(exc.status_code, exc.code, exc.detail, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return _error(422, "validation_error", _field_errors(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(exc.status_code, "http_error")
+        return _error(exc.status_code, code, exc.detail, dict(exc.headers or {}))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        _log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _error(500, "internal_error", "an unexpected error occurred; it has been logged")
+
+
+def _include_routers(app: FastAPI) -> None:
+    from crewloom.apikeys.router import router as apikeys_router  # noqa: PLC0415
+    from crewloom.audit.router import router as audit_router  # noqa: PLC0415
+    from crewloom.auth.router import router as auth_router  # noqa: PLC0415
+    from crewloom.health.router import router as health_router  # noqa: PLC0415
+    from crewloom.tenants.router import router as tenants_router  # noqa: PLC0415
+
+    app.include_router(health_router)
+    for router in (auth_router, tenants_router, apikeys_router, audit_router):
+        app.include_router(router, prefix=API_PREFIX)
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = database is None
+        if owned:
+            if not settings.database_url:
+                raise RuntimeError("CREWLOOM_DATABASE_URL is not set (use `crewloom up` for the embedded database)")
+            app.state.database = Database(
+                settings.database_url,
+                pool_size=settings.database_pool_size,
+                max_overflow=settings.database_max_overflow,
+            )
+        try:
+            yield
+        finally:
+            if owned:
+                await app.state.database.dispose()
+
+    app = FastAPI(
+        title="Crewloom",
+        version="0.1.0",
+        lifespan=lifespan,
+        description="Design, run and chat with AI agent workflows.",
+    )
+    app.state.settings = settings
+    if database is not None:
+        app.state.database = database
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    _install_error_handlers(app)
+    _include_routers(app)
+
+    @app.get("/", include_in_schema=False)
+    async def index() -> FileResponse:
+        return FileResponse(_STATIC / "index.html")
+
+    return app

@@ -1,0 +1,1 @@
+"""Authentication (passwords, tokens, API keys) and authorization (the permission matrix)."""

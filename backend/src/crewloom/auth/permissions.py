@@ -1,0 +1,57 @@
+"""The permission matrix: role × resource × action, in one place. Every route declares one entry."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    admin = "admin"
+    member = "member"
+    viewer = "viewer"
+
+
+class Action(StrEnum):
+    read = "read"
+    write = "write"
+    delete = "delete"
+    execute = "execute"
+
+
+class Resource(StrEnum):
+    # The caller's own identity and session (me, switch-tenant); every role has it.
+    session = "session"
+    tenant = "tenant"
+    members = "members"
+    invitations = "invitations"
+    api_keys = "api_keys"
+    audit = "audit"
+
+
+_EVERYONE = frozenset(Role)
+_ADMINS = frozenset({Role.admin})
+
+
+MATRIX: dict[tuple[Resource, Action], frozenset[Role]] = {
+    (Resource.session, Action.read): _EVERYONE,
+    (Resource.session, Action.write): _EVERYONE,
+    (Resource.tenant, Action.read): _EVERYONE,
+    (Resource.tenant, Action.write): _ADMINS,
+    (Resource.tenant, Action.delete): _ADMINS,
+    (Resource.members, Action.read): _EVERYONE,
+    (Resource.members, Action.write): _ADMINS,
+    (Resource.members, Action.delete): _ADMINS,
+    (Resource.invitations, Action.read): _ADMINS,
+    (Resource.invitations, Action.write): _ADMINS,
+    (Resource.invitations, Action.delete): _ADMINS,
+    (Resource.api_keys, Action.read): _ADMINS,
+    (Resource.api_keys, Action.write): _ADMINS,
+    (Resource.api_keys, Action.delete): _ADMINS,
+    (Resource.audit, Action.read): _ADMINS,
+}
+
+
+def is_allowed(role: Role, resource: Resource, action: Action) -> bool:
+    return role in MATRIX.get((resource, action), frozenset())
+
+

@@ -1,0 +1,1 @@
+"""Database access: engine, unit of work, tenancy, embedded PostgreSQL and migrations."""

@@ -1,0 +1,1 @@
+"""Alembic migrations: ``public`` for shared tables, ``tenant`` applied to every tenant schema."""

@@ -23,9 +23,7 @@ from crewloom.db.engine import async_url
 from crewloom.db.migrations.parallel import migrate_public
 from tests.server import running_server
 
-DATABASE_URL = os.environ.get(
-    "CREWLOOM_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/crewloom_test"
-)
+DATABASE_URL = os.environ.get("CREWLOOM_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/crewloom_test")
 REDIS_URL = os.environ.get("CREWLOOM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 PASSWORD = "correct horse battery"
 

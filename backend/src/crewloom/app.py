@@ -46,7 +46,9 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(exc.status_code, "http_error")
+        code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
+            exc.status_code, "http_error"
+        )
         return _error(exc.status_code, code, exc.detail, dict(exc.headers or {}))
 
     @app.exception_handler(Exception)
@@ -56,11 +58,11 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 
 def _include_routers(app: FastAPI) -> None:
-    from crewloom.apikeys.router import router as apikeys_router  # noqa: PLC0415
-    from crewloom.audit.router import router as audit_router  # noqa: PLC0415
-    from crewloom.auth.router import router as auth_router  # noqa: PLC0415
-    from crewloom.health.router import router as health_router  # noqa: PLC0415
-    from crewloom.tenants.router import router as tenants_router  # noqa: PLC0415
+    from crewloom.apikeys.router import router as apikeys_router
+    from crewloom.audit.router import router as audit_router
+    from crewloom.auth.router import router as auth_router
+    from crewloom.health.router import router as health_router
+    from crewloom.tenants.router import router as tenants_router
 
     app.include_router(health_router)
     for router in (auth_router, tenants_router, apikeys_router, audit_router):

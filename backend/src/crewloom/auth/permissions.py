@@ -53,5 +53,3 @@ MATRIX: dict[tuple[Resource, Action], frozenset[Role]] = {
 
 def is_allowed(role: Role, resource: Resource, action: Action) -> bool:
     return role in MATRIX.get((resource, action), frozenset())
-
-

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crewloom.models import ApiKey, Membership, TenantSchema
+from crewloom.models import ApiKey, Membership, RefreshToken, TenantSchema, User
 
 
 @dataclass(frozen=True)
@@ -48,3 +49,39 @@ class PrincipalRepository:
             )
         ).one_or_none()
         return ApiKeyContext(row[0], row[1], row[2]) if row else None
+
+
+class UserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def find_by_email(self, email: str) -> User | None:
+        return (await self.session.execute(select(User).where(User.email == email.lower()))).scalar_one_or_none()
+
+    async def get(self, user_id: uuid.UUID) -> User | None:
+        return await self.session.get(User, user_id)
+
+    async def add(self, user: User) -> None:
+        self.session.add(user)
+        await self.session.flush()
+
+
+class RefreshTokenRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, token: RefreshToken) -> None:
+        self.session.add(token)
+        await self.session.flush()
+
+    async def get_for_update(self, token_id: uuid.UUID) -> RefreshToken | None:
+        return (
+            await self.session.execute(select(RefreshToken).where(RefreshToken.id == token_id).with_for_update())
+        ).scalar_one_or_none()
+
+    async def revoke_family(self, family_id: uuid.UUID, when: datetime) -> None:
+        await self.session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+            .values(revoked_at=when)
+        )

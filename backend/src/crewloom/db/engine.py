@@ -51,7 +51,7 @@ class Database:
 
 async def ensure_database_exists(url: str) -> None:
     """Create the configured database when the server lacks it, so a fresh server works at once."""
-    import asyncpg  # noqa: PLC0415 - only needed on this start-up path
+    import asyncpg
 
     parsed = make_url(async_url(url))
     name = parsed.database

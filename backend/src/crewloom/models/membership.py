@@ -12,9 +12,7 @@ class Membership(CreatedAtMixin, PublicBase):
     __tablename__ = "memberships"
     __table_args__ = (CheckConstraint("role in ('admin', 'member', 'viewer')", name="role"),)
 
-    tenant_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("public.tenants.id", ondelete="CASCADE"), primary_key=True
-    )
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("public.tenants.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("public.users.id", ondelete="CASCADE"), primary_key=True, index=True
     )

@@ -14,9 +14,7 @@ class TenantSchema(PublicBase):
 
     __tablename__ = "tenant_schemas"
 
-    tenant_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("public.tenants.id", ondelete="CASCADE"), primary_key=True
-    )
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("public.tenants.id", ondelete="CASCADE"), primary_key=True)
     schema_name: Mapped[str] = mapped_column(String(63), unique=True)
     version: Mapped[str | None] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16), default="ready")

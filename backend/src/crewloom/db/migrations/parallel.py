@@ -59,9 +59,7 @@ async def _upgrade_schema(engine: AsyncEngine, schema: str) -> SchemaResult:
         message = f"{type(exc).__name__}: {exc}"[:2000]
         async with engine.begin() as connection:
             await connection.execute(
-                update(TenantSchema)
-                .where(TenantSchema.schema_name == schema)
-                .values(status="failed", error=message)
+                update(TenantSchema).where(TenantSchema.schema_name == schema).values(status="failed", error=message)
             )
         return SchemaResult(schema, False, before, before, time.perf_counter() - started, message)
 

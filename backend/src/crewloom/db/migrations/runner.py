@@ -53,9 +53,7 @@ def upgrade(connection: Connection, chain: Chain, version_schema: str) -> str | 
 
     metadata = TenantBase.metadata if chain == "tenant" else PublicBase.metadata
     with EnvironmentContext(config, script, fn=steps, destination_rev="head") as environment:
-        environment.configure(
-            connection=connection, target_metadata=metadata, version_table_schema=version_schema
-        )
+        environment.configure(connection=connection, target_metadata=metadata, version_table_schema=version_schema)
         with environment.begin_transaction():
             environment.run_migrations()
     return current_version(connection, version_schema)

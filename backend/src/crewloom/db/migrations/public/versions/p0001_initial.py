@@ -72,9 +72,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("prefix", name=op.f("uq_api_keys_prefix")),
         schema="public",
     )
-    op.create_index(
-        op.f("ix_public_api_keys_tenant_id"), "api_keys", ["tenant_id"], unique=False, schema="public"
-    )
+    op.create_index(op.f("ix_public_api_keys_tenant_id"), "api_keys", ["tenant_id"], unique=False, schema="public")
     op.create_table(
         "invitations",
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
@@ -125,9 +123,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("tenant_id", "user_id", name=op.f("pk_memberships")),
         schema="public",
     )
-    op.create_index(
-        op.f("ix_public_memberships_user_id"), "memberships", ["user_id"], unique=False, schema="public"
-    )
+    op.create_index(op.f("ix_public_memberships_user_id"), "memberships", ["user_id"], unique=False, schema="public")
     op.create_table(
         "refresh_tokens",
         sa.Column("family_id", sa.Uuid(), nullable=False),

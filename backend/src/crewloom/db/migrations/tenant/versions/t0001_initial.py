@@ -32,9 +32,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_events")),
         schema="tenant",
     )
-    op.create_index(
-        op.f("ix_tenant_audit_events_action"), "audit_events", ["action"], unique=False, schema="tenant"
-    )
+    op.create_index(op.f("ix_tenant_audit_events_action"), "audit_events", ["action"], unique=False, schema="tenant")
 
 
 def downgrade() -> None:

@@ -65,7 +65,8 @@ async def _upgrade_schema(engine: AsyncEngine, schema: str) -> SchemaResult:
 
 
 def _upgrade_in_worker(schema: str) -> SchemaResult:
-    assert _worker_loop is not None and _worker_engine is not None
+    assert _worker_loop is not None
+    assert _worker_engine is not None
     return _worker_loop.run_until_complete(_upgrade_schema(_worker_engine, schema))
 
 

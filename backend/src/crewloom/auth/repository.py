@@ -6,10 +6,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import case, delete, select, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crewloom.models import ApiKey, Membership, RefreshToken, TenantSchema, User
+from crewloom.models import ApiKey, LoginFailure, Membership, RefreshToken, Tenant, TenantSchema, User
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,13 @@ class ApiKeyContext:
     key: ApiKey
     schema_name: str
     version: str | None
+
+
+@dataclass(frozen=True)
+class MembershipView:
+    tenant_id: uuid.UUID
+    tenant_name: str
+    role: str
 
 
 class PrincipalRepository:
@@ -65,6 +73,16 @@ class UserRepository:
         self.session.add(user)
         await self.session.flush()
 
+    async def list_memberships(self, user_id: uuid.UUID) -> list[MembershipView]:
+        """The user's workspaces, oldest membership first."""
+        rows = await self.session.execute(
+            select(Membership.tenant_id, Tenant.name, Membership.role)
+            .join(Tenant, Tenant.id == Membership.tenant_id)
+            .where(Membership.user_id == user_id)
+            .order_by(Membership.created_at, Membership.tenant_id)
+        )
+        return [MembershipView(tenant_id, name, role) for tenant_id, name, role in rows]
+
 
 class RefreshTokenRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -85,3 +103,36 @@ class RefreshTokenRepository:
             .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
             .values(revoked_at=when)
         )
+
+
+class LoginFailureRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def increment(self, key: str, *, now: datetime, reset_if_opened_by: datetime) -> tuple[int, datetime]:
+        """Count one more under ``key``; a window opened at or before ``reset_if_opened_by`` has ended
+        and a new one starts at ``now``. Returns the count and the window's start. The upsert locks
+        the row, so concurrent increments of one key are serialised."""
+        fresh = insert(LoginFailure).values(key=key, count=1, window_started_at=now)
+        ended = LoginFailure.window_started_at <= reset_if_opened_by
+        statement = fresh.on_conflict_do_update(
+            index_elements=[LoginFailure.key],
+            set_={
+                "count": case((ended, 1), else_=LoginFailure.count + 1),
+                "window_started_at": case(
+                    (ended, fresh.excluded.window_started_at), else_=LoginFailure.window_started_at
+                ),
+            },
+        ).returning(LoginFailure.count, LoginFailure.window_started_at)
+        count, started = (await self.session.execute(statement)).one()
+        return int(count), started
+
+    async def decrement(self, key: str) -> None:
+        await self.session.execute(
+            update(LoginFailure)
+            .where(LoginFailure.key == key, LoginFailure.count > 0)
+            .values(count=LoginFailure.count - 1)
+        )
+
+    async def remove(self, key: str) -> None:
+        await self.session.execute(delete(LoginFailure).where(LoginFailure.key == key))

@@ -1,0 +1,50 @@
+# The README's commands. Everything runs through uv in backend/ with the committed lock file.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+BACKEND := backend
+# pip --user installs uv here.
+export PATH := $(HOME)/.local/bin:$(PATH)
+
+.PHONY: run test lint bench deps uv services
+
+run: deps
+	cd $(BACKEND) && uv run crewloom up
+
+test: deps services
+	cd $(BACKEND) && uv run ruff check src tests ../bench
+	cd $(BACKEND) && uv run ruff format --check src tests
+	cd $(BACKEND) && uv run mypy src tests
+	cd $(BACKEND) && uv run pytest
+
+lint: deps
+	cd $(BACKEND) && uv run ruff check src tests ../bench
+	cd $(BACKEND) && uv run ruff format --check src tests
+	cd $(BACKEND) && uv run mypy src tests
+
+bench: deps services
+	cd $(BACKEND) && for script in ../bench/*.py; do uv run python "$$script"; done
+
+deps: uv
+	cd $(BACKEND) && uv sync --frozen
+
+uv:
+	@command -v uv >/dev/null 2>&1 \
+		|| python3 -m pip install --user uv \
+		|| python3 -m pip install --user --break-system-packages uv \
+		|| pip install uv
+	@command -v uv >/dev/null 2>&1 || { echo "uv could not be installed with pip; install it and re-run" >&2; exit 1; }
+
+# The machine's PostgreSQL and Redis for the tests, started only where they are installed and down.
+services:
+	@if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1 -p 5432; then \
+		if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then \
+			pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql | sort -V | tail -n 1)" main start; \
+		fi; \
+	fi
+	@if command -v redis-cli >/dev/null 2>&1 && ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then \
+		if command -v redis-server >/dev/null 2>&1; then \
+			redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no; \
+			for attempt in $$(seq 50); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.1; done; \
+		fi; \
+	fi

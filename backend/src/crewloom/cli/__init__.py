@@ -1,0 +1,77 @@
+"""The ``crewloom`` command.
+
+Each command imports its work when it runs, so ``crewloom --help`` stays quick and no command pulls
+in more than it needs.
+"""
+
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    name="crewloom",
+    help="Design, run and chat with AI agent workflows.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+tenants_app = typer.Typer(help="Tenants and their schemas.", no_args_is_help=True)
+users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+app.add_typer(tenants_app, name="tenants")
+app.add_typer(users_app, name="users")
+
+Host = Annotated[str, typer.Option(help="Address to listen on.")]
+Port = Annotated[int, typer.Option(help="Port to listen on (0 picks a free one).")]
+
+
+@app.command()
+def up(host: Host = "127.0.0.1", port: Port = 8000) -> None:
+    """Run everything on this machine: database, migrations, first administrator, API and web UI."""
+    from crewloom.cli.serve import run_up
+
+    raise typer.Exit(run_up(host, port))
+
+
+@app.command()
+def api(
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+) -> None:
+    """Serve the API against CREWLOOM_DATABASE_URL (run `crewloom migrate` first)."""
+    from crewloom.cli.serve import run_api
+
+    raise typer.Exit(run_api(host, port, workers))
+
+
+@app.command()
+def migrate(
+    concurrency: Annotated[
+        int | None,
+        typer.Option(min=1, help="Tenant schemas migrated at once (default: CREWLOOM_MIGRATE_CONCURRENCY, 4)."),
+    ] = None,
+) -> None:
+    """Upgrade the public schema, then every tenant schema; one status line per schema."""
+    from crewloom.cli.migrate import run_migrate
+
+    raise typer.Exit(run_migrate(concurrency))
+
+
+@tenants_app.command("list")
+def tenants_list() -> None:
+    """Every tenant with its schema, migration version and status."""
+    from crewloom.cli.accounts import run_tenants_list
+
+    raise typer.Exit(run_tenants_list())
+
+
+@users_app.command("reset-password")
+def users_reset_password(email: Annotated[str, typer.Argument(help="The account's email.")]) -> None:
+    """Give an account a new random password (printed once) and sign out its sessions."""
+    from crewloom.cli.accounts import run_reset_password
+
+    raise typer.Exit(run_reset_password(email))
+
+
+def main() -> None:
+    app()

@@ -113,3 +113,44 @@ async def register(client: httpx.AsyncClient, *, email: str | None = None, tenan
 @pytest.fixture
 async def account(client: httpx.AsyncClient) -> Account:
     return await register(client)
+
+
+async def join_by_invitation(client: httpx.AsyncClient, admin: Account, role: str) -> Account:
+    """A new user invited into the admin's tenant with ``role``, logged in there."""
+    email = unique_email(role)
+    invited = await client.post("/api/v1/invitations", json={"email": email, "role": role}, headers=admin.headers)
+    assert invited.status_code == 201, invited.text
+    accepted = await client.post(
+        "/api/v1/invitations/accept", json={"token": invited.json()["token"], "password": PASSWORD}
+    )
+    assert accepted.status_code == 200, accepted.text
+    body = accepted.json()
+    return Account(
+        email=email,
+        password=PASSWORD,
+        user_id=body["user"]["id"],
+        tenant_id=admin.tenant_id,
+        access_token=body["access_token"],
+        refresh_token=body["refresh_token"],
+    )
+
+
+@dataclass
+class Team:
+    admin: Account
+    member: Account
+    viewer: Account
+
+    def by_role(self, role: str) -> Account:
+        account: Account = getattr(self, role)
+        return account
+
+
+@pytest.fixture
+async def team(client: httpx.AsyncClient) -> Team:
+    admin = await register(client)
+    return Team(
+        admin=admin,
+        member=await join_by_invitation(client, admin, "member"),
+        viewer=await join_by_invitation(client, admin, "viewer"),
+    )

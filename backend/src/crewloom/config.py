@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     database_max_overflow: int = 10
 
     secret_key: str | None = None
+    # "id:base64key,..." (the first one encrypts); unset: a key file in data_dir.
+    master_keys: str | None = None
     jwt_issuer: str = "crewloom"
     jwt_audience: str = "crewloom-api"
     access_token_minutes: int = 15

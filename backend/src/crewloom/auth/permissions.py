@@ -26,10 +26,16 @@ class Resource(StrEnum):
     invitations = "invitations"
     api_keys = "api_keys"
     audit = "audit"
+    llm_providers = "llm_providers"
+    agents = "agents"
+    crews = "crews"
+    tools = "tools"
+    flows = "flows"
 
 
 _EVERYONE = frozenset(Role)
 _ADMINS = frozenset({Role.admin})
+_EDITORS = frozenset({Role.admin, Role.member})
 
 
 MATRIX: dict[tuple[Resource, Action], frozenset[Role]] = {
@@ -48,6 +54,16 @@ MATRIX: dict[tuple[Resource, Action], frozenset[Role]] = {
     (Resource.api_keys, Action.write): _ADMINS,
     (Resource.api_keys, Action.delete): _ADMINS,
     (Resource.audit, Action.read): _ADMINS,
+    # Provider keys are the tenant's money and secrets: only admins change providers.
+    (Resource.llm_providers, Action.read): _EVERYONE,
+    (Resource.llm_providers, Action.write): _ADMINS,
+    (Resource.llm_providers, Action.delete): _ADMINS,
+    (Resource.llm_providers, Action.execute): _EDITORS,
+    **{
+        (resource, action): _EVERYONE if action == Action.read else _EDITORS
+        for resource in (Resource.agents, Resource.crews, Resource.tools, Resource.flows)
+        for action in Action
+    },
 }
 
 

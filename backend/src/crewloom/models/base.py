@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import DateTime, MetaData
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import ARRAY, DateTime, MetaData, String, Table, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from crewloom.kit.ids import new_id
 
@@ -43,3 +44,21 @@ class IdMixin:
 
 class CreatedAtMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ResourceMixin(IdMixin):
+    """A named, tagged workspace resource with optimistic concurrency: ``version`` is bumped by every
+    update, and an UPDATE only matches the version it read, so two editors never overwrite each other."""
+
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    tags: Mapped[list[str]] = mapped_column(ARRAY(String(64)), default=list)
+    version: Mapped[int] = mapped_column(default=1)
+    created_by: Mapped[uuid.UUID | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        table: Table = getattr(cls, "__table__")  # noqa: B009 - exists once the subclass is mapped
+        return {"version_id_col": table.c.version}

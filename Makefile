@@ -6,7 +6,7 @@ BACKEND := backend
 # pip --user installs uv here.
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: run test lint bench deps uv services
+.PHONY: run test lint bench deps uv services migration
 
 run: deps
 	cd $(BACKEND) && uv run crewloom up
@@ -48,3 +48,8 @@ services:
 			for attempt in $$(seq 50); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.1; done; \
 		fi; \
 	fi
+
+# The next revision of a chain from the models: make migration chain=tenant message="what changed"
+migration: deps services
+	cd $(BACKEND) && uv run python -m crewloom.db.migrations.autogenerate "$(chain)" "$(message)"
+	cd $(BACKEND) && uv run ruff format src/crewloom/db/migrations

@@ -9,13 +9,13 @@ from typing import Any
 import httpx
 import pytest
 from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
-from sqlalchemy import BLANK_SCHEMA, Connection, MetaData
+from sqlalchemy import Connection, MetaData
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from sqlalchemy.schema import CreateSchema
 
 from crewloom.db.engine import async_url
 from crewloom.db.migrations import runner
+from crewloom.db.migrations.compare import comparison_context, models_in
 from crewloom.db.migrations.parallel import migrate_tenants
 from crewloom.models import PUBLIC_SCHEMA, PublicBase, TenantBase
 from tests.conftest import register
@@ -35,30 +35,8 @@ async def connection(database_url: str) -> AsyncIterator[AsyncConnection]:
     await engine.dispose()
 
 
-def _models_in(source: MetaData, schema: str | None) -> MetaData:
-    """The models of ``source`` placed in ``schema`` (None: the connection's default schema, which is
-    how Alembic reflects public), keeping their index names as the migrations spell them."""
-    metadata = MetaData(naming_convention=source.naming_convention)
-    # Foreign keys follow their tables (the models only refer within their own schema).
-    target = BLANK_SCHEMA if schema is None else schema
-    for model in source.sorted_tables:
-        # SQLAlchemy documents a None schema and a BLANK_SCHEMA result, but its annotations omit both.
-        copy = model.to_metadata(metadata, schema=schema, referred_schema_fn=lambda *_: target)  # type: ignore[arg-type]
-        names = {tuple(column.name for column in index.columns): index.name for index in model.indexes}
-        for index in copy.indexes:
-            index.name = names[tuple(column.name for column in index.columns)]
-    return metadata
-
-
 def _differences(connection: Connection, source: MetaData, schema: str | None) -> list[Any]:
-    def only_this_schema(name: str | None, kind: str, _parents: Any) -> bool:
-        return kind != "schema" or name == schema
-
-    context = MigrationContext.configure(
-        connection,
-        opts={"include_schemas": True, "include_name": only_this_schema, "version_table_schema": schema},
-    )
-    return list(compare_metadata(context, _models_in(source, schema)))
+    return list(compare_metadata(comparison_context(connection, schema), models_in(source, schema)))
 
 
 async def test_tenant_chain_builds_exactly_the_models(connection: AsyncConnection) -> None:

@@ -75,8 +75,23 @@ def configured_keys(settings: Settings) -> list[tuple[str, bytes]]:
         return _parse(settings.master_keys)
     path = key_file(settings)
     if not path.exists():
-        write_key_file(path, [new_master_key()])
+        _create_key_file(path)
     return _parse(json.loads(path.read_text())["keys"])
+
+
+def _create_key_file(path: Path) -> None:
+    """The first key, written complete under a temporary name and linked into place only if no other
+    process (e.g. another API worker starting at the same moment) got there first: one key wins."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    candidate = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    candidate.write_text(json.dumps({"keys": format_keys([new_master_key()])}))
+    candidate.chmod(0o600)
+    try:
+        os.link(candidate, path)
+    except FileExistsError:
+        pass
+    finally:
+        candidate.unlink()
 
 
 class KeyRing:

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -119,8 +120,13 @@ class ResourceRepository(Generic[ResourceT]):
         return resource
 
     async def delete(self, resource: ResourceT) -> None:
-        await self.session.delete(resource)
-        await self.session.flush()
+        """Callers refuse deleting what is in use; a reference added concurrently is caught by the
+        foreign key and answered the same way."""
+        try:
+            async with self.session.begin_nested():
+                await self.session.delete(resource)
+        except IntegrityError as exc:
+            raise Conflict({"message": f"this {self.label} was just put to use elsewhere; reload and retry"}) from exc
 
     async def update(self, resource: ResourceT, expected_version: int, changes: dict[str, Any]) -> ResourceT:
         """Apply ``changes`` if nobody changed the resource since ``expected_version``; else 409 naming

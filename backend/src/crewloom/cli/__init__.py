@@ -17,8 +17,10 @@ app = typer.Typer(
 )
 tenants_app = typer.Typer(help="Tenants and their schemas.", no_args_is_help=True)
 users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+keys_app = typer.Typer(help="Master keys that encrypt stored secrets.", no_args_is_help=True)
 app.add_typer(tenants_app, name="tenants")
 app.add_typer(users_app, name="users")
+app.add_typer(keys_app, name="keys")
 
 Host = Annotated[str, typer.Option(help="Address to listen on.")]
 Port = Annotated[int, typer.Option(help="Port to listen on (0 picks a free one).")]
@@ -71,6 +73,14 @@ def users_reset_password(email: Annotated[str, typer.Argument(help="The account'
     from crewloom.cli.accounts import run_reset_password
 
     raise typer.Exit(run_reset_password(email))
+
+
+@keys_app.command("rotate")
+def keys_rotate() -> None:
+    """Re-encrypt every stored secret of every tenant under a new master key, then drop the old keys."""
+    from crewloom.cli.keys import run_rotate
+
+    raise typer.Exit(run_rotate())
 
 
 def main() -> None:

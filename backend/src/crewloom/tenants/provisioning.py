@@ -1,5 +1,5 @@
-"""Creating a tenant: its row, its registry entry, its schema at head, and its first admin, in the
-caller's transaction, so a failure at any step leaves no half tenant."""
+"""Creating a tenant: its row, its registry entry, its schema at head (with the offline mock provider),
+and its first admin, in the caller's transaction, so a failure at any step leaves no half tenant."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from crewloom.auth.permissions import Role
 from crewloom.db.migrations.runner import head
 from crewloom.db.tenancy import create_tenant_schema
 from crewloom.kit.ids import new_id, tenant_schema_name
+from crewloom.llm.service import seed_mock_provider
 from crewloom.models import Membership, Tenant, TenantSchema
 from crewloom.models.base import utcnow
 from crewloom.tenants.repository import TenantRepository
@@ -26,5 +27,6 @@ async def provision_tenant(session: AsyncSession, *, name: str, admin_user_id: u
     )
     await repository.add_tenant(tenant, registry)
     await create_tenant_schema(session, schema)
+    await seed_mock_provider(session, schema)
     await repository.add_membership(Membership(tenant_id=tenant_id, user_id=admin_user_id, role=Role.admin))
     return tenant

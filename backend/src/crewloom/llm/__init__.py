@@ -1,0 +1,1 @@
+"""LLM providers and the gateway every model call goes through."""

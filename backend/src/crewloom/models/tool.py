@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import LargeBinary, String
+from sqlalchemy import ARRAY, LargeBinary, String
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -19,3 +19,5 @@ class Tool(ResourceMixin, TenantBase):
     config: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
     secrets_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
     secrets_key_id: Mapped[str | None] = mapped_column(String(64))
+    # The names alone, so that responses can list them without decrypting anything.
+    secret_names: Mapped[list[str]] = mapped_column(ARRAY(String(128)), default=list)

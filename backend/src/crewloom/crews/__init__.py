@@ -1,0 +1,1 @@
+"""Crews: ordered agents working through tasks, in sequence or under a manager."""

@@ -1,0 +1,73 @@
+"""Tools: CRUD, and the catalogue of built-in tools."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response, status
+
+from crewloom.auth.permissions import Action, Resource
+from crewloom.auth.principal import Allow, Principal, TenantSession
+from crewloom.kit.encryption import KeyRing
+from crewloom.kit.pagination import Page
+from crewloom.kit.resources import ResourceQuery, resource_query
+from crewloom.llm.keyring import get_keyring
+from crewloom.tools import service
+from crewloom.tools.catalogue import Catalogue
+from crewloom.tools.schemas import ToolIn, ToolOut, ToolUpdate
+
+router = APIRouter(prefix="/tools", tags=["tools"])
+Reader = Annotated[Principal, Depends(Allow(Resource.tools, Action.read))]
+Writer = Annotated[Principal, Depends(Allow(Resource.tools, Action.write))]
+
+
+# Declared before /{tool_id} so that "catalogue" is never read as an id.
+@router.get("/catalogue", summary="The built-in tools, with the JSON Schemas of their settings and arguments")
+async def get_catalogue(principal: Reader) -> Catalogue:
+    return service.catalogue()
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Create a tool")
+async def create_tool(
+    payload: ToolIn,
+    principal: Writer,
+    session: TenantSession,
+    keyring: Annotated[KeyRing, Depends(get_keyring)],
+) -> ToolOut:
+    return await service.create_tool(session, principal, keyring, payload)
+
+
+@router.get("", summary="List tools")
+async def list_tools(
+    principal: Reader, session: TenantSession, query: Annotated[ResourceQuery, Depends(resource_query)]
+) -> Page[ToolOut]:
+    return await service.list_tools(session, query)
+
+
+@router.get("/{tool_id}", summary="Get a tool")
+async def get_tool(tool_id: uuid.UUID, principal: Reader, session: TenantSession) -> ToolOut:
+    return await service.get_tool(session, tool_id)
+
+
+@router.put("/{tool_id}", summary="Replace a tool (send the version you edited; a stale one answers 409)")
+async def update_tool(
+    tool_id: uuid.UUID,
+    payload: ToolUpdate,
+    principal: Writer,
+    session: TenantSession,
+    keyring: Annotated[KeyRing, Depends(get_keyring)],
+) -> ToolOut:
+    return await service.update_tool(session, principal, keyring, tool_id, payload)
+
+
+@router.delete(
+    "/{tool_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a tool (409 while agents or flows use it)"
+)
+async def delete_tool(
+    tool_id: uuid.UUID,
+    principal: Annotated[Principal, Depends(Allow(Resource.tools, Action.delete))],
+    session: TenantSession,
+) -> Response:
+    await service.delete_tool(session, principal, tool_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

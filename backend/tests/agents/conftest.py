@@ -1,0 +1,1 @@
+from tests.agents.factories import provider as provider

@@ -1,0 +1,1 @@
+"""The flow engine: graph model, node types, templating and validation. It knows nothing of HTTP."""

@@ -1,0 +1,1 @@
+"""Moving flows and crews between workspaces, and to and from CrewAI projects."""

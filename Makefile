@@ -53,3 +53,8 @@ services:
 migration: deps services
 	cd $(BACKEND) && uv run python -m crewloom.db.migrations.autogenerate "$(chain)" "$(message)"
 	cd $(BACKEND) && uv run ruff format src/crewloom/db/migrations
+
+# Regenerates backend/src/crewloom/tools/catalogue.json from the installed crewai-tools.
+.PHONY: catalogue
+catalogue: deps
+	cd $(BACKEND) && uv run python -m crewloom.tools.catalogue_build </dev/null

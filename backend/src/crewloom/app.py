@@ -58,15 +58,26 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 
 def _include_routers(app: FastAPI) -> None:
+    from crewloom.agents.router import router as agents_router
     from crewloom.apikeys.router import router as apikeys_router
     from crewloom.audit.router import router as audit_router
     from crewloom.auth.router import router as auth_router
+    from crewloom.crews.router import router as crews_router
+    from crewloom.flows.router import router as flows_router
     from crewloom.health.router import router as health_router
+    from crewloom.llm.router import router as llm_router
     from crewloom.tenants.router import router as tenants_router
+    from crewloom.tools.router import router as tools_router
+    from crewloom.transfer.router import router as transfer_router
 
     app.include_router(health_router)
     for router in (auth_router, tenants_router, apikeys_router, audit_router):
         app.include_router(router, prefix=API_PREFIX)
+    app.include_router(flows_router, prefix=API_PREFIX)
+    app.include_router(llm_router, prefix=API_PREFIX)
+    for router in (agents_router, crews_router, tools_router):
+        app.include_router(router, prefix=API_PREFIX)
+    app.include_router(transfer_router, prefix=API_PREFIX)
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:

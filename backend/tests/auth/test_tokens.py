@@ -25,8 +25,13 @@ def _segment(value: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
 
 
+def _seconds(value: Any) -> int:
+    return int(value.timestamp())
+
+
 def _alg_none(settings: Settings, account: Account) -> str:
-    return str(jwt.encode(access_claims(settings, account), None, algorithm="none"))
+    claims = json.loads(json.dumps(access_claims(settings, account), default=_seconds))
+    return f"{_segment({'alg': 'none', 'typ': 'JWT'})}.{_segment(claims)}."
 
 
 def _alg_none_with_valid_signature(settings: Settings, account: Account) -> str:

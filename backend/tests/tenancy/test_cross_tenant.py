@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 
@@ -9,6 +11,8 @@ from crewloom.config import Settings
 from tests.conftest import Team, register
 from tests.tenancy.owned import KINDS, ROUTES_BY_ID
 from tests.tenancy.routes import PUBLIC_ROUTES, api_routes
+
+PLACEHOLDER = re.compile(r"\{([^}:]+)\}")
 
 
 def test_every_route_with_an_id_is_covered(settings: Settings) -> None:
@@ -25,7 +29,11 @@ async def test_other_tenant_gets_404_and_changes_nothing(
     object_id = await kind.create(client, team)
     before = await kind.read_back(client, team, object_id)
     intruder = await register(client, tenant_name="Intruder")
-    url = path.replace(path[path.index("{") : path.index("}") + 1], object_id)
+    # The first placeholder is the owned object; later ones (a version number) get a value that exists.
+    first, *rest = PLACEHOLDER.findall(path)
+    url = path.replace(f"{{{first}}}", object_id)
+    for name in rest:
+        url = url.replace(f"{{{name}}}", "1")
     response = await client.request(method, url, json=body, headers=intruder.headers)
     assert response.status_code == 404, response.text
     assert response.json()["error"] == "not_found"

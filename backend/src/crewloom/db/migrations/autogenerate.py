@@ -10,9 +10,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 from pathlib import Path
 
 import asyncpg
+import sqlalchemy
 from alembic.autogenerate import produce_migrations, render_python_code
 from alembic.operations.ops import DowngradeOps, UpgradeOps
 from sqlalchemy import Connection, make_url
@@ -25,6 +27,7 @@ from crewloom.models import PublicBase, TenantBase
 from crewloom.models.base import PUBLIC_SCHEMA, TENANT_SCHEMA
 
 _HERE = Path(__file__).parent
+_BARE_TYPE = re.compile(r"(?<![\w.\"'])([A-Z]\w*)\(")
 _TEMPLATE = '''"""{message}
 
 Revision ID: {revision}
@@ -63,8 +66,9 @@ def _render(connection: Connection, chain: runner.Chain) -> tuple[str, str]:
     def body(operations_of: UpgradeOps | DowngradeOps | None) -> str:
         assert operations_of is not None
         lines = [line for line in render_python_code(operations_of).splitlines() if "### " not in line]
-        # Alembic leaves JSONB's text type unqualified; the template imports sqlalchemy as sa.
-        code = "\n".join(line for line in lines if line.strip()).replace("astext_type=Text()", "astext_type=sa.Text()")
+        code = "\n".join(line for line in lines if line.strip())
+        # Alembic leaves types nested in dialect types (ARRAY(String), JSONB's Text) unqualified.
+        code = _BARE_TYPE.sub(lambda match: f"sa.{match[1]}(" if hasattr(sqlalchemy, match[1]) else match[0], code)
         return code if code else "    pass"
 
     return body(operations.upgrade_ops), body(operations.downgrade_ops)
@@ -108,7 +112,7 @@ def main() -> None:
         return
     down_revision = runner.head(chain)
     revision = f"{down_revision[0]}{int(down_revision[1:]) + 1:04d}"
-    slug = "_".join(arguments.message.lower().split())[:40]
+    slug = "_".join(re.findall(r"[a-z0-9]+", arguments.message.lower()))[:40].rstrip("_")
     path = _HERE / chain / "versions" / f"{revision}_{slug}.py"
     path.write_text(
         _TEMPLATE.format(

@@ -11,11 +11,11 @@ from crewloom.auth.permissions import Action, Resource
 from crewloom.auth.principal import Allow, Principal, TenantSession
 from crewloom.db.session import get_database
 from crewloom.kit.encryption import KeyRing
+from crewloom.kit.keyring import get_keyring
 from crewloom.kit.pagination import Page
 from crewloom.kit.resources import ResourceQuery, resource_query
 from crewloom.llm import service
 from crewloom.llm.gateway import ProviderType
-from crewloom.llm.keyring import get_keyring
 from crewloom.llm.schemas import (
     ProviderIn,
     ProviderOut,

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Depends, Response, status
 from crewloom.auth.permissions import Action, Resource
 from crewloom.auth.principal import Allow, Principal, TenantSession
 from crewloom.kit.encryption import KeyRing
+from crewloom.kit.keyring import get_keyring
 from crewloom.kit.pagination import Page
 from crewloom.kit.resources import ResourceQuery, resource_query
-from crewloom.llm.keyring import get_keyring
 from crewloom.tools import service
 from crewloom.tools.catalogue import Catalogue
 from crewloom.tools.schemas import ToolIn, ToolOut, ToolUpdate

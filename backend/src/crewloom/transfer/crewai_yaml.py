@@ -132,6 +132,9 @@ def _pick_config_dir(members: list[zipfile.ZipInfo]) -> tuple[zipfile.ZipInfo, z
     return agents[folder], tasks[folder], folder
 
 
+_READABLE_COMPRESSION = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
+
+
 def read_zip(data: bytes) -> YamlFiles:
     """The two YAML files of a zipped CrewAI project, found wherever they sit inside it."""
     try:
@@ -140,9 +143,11 @@ def read_zip(data: bytes) -> YamlFiles:
             for info in (agents_info, tasks_info):
                 if info.flag_bits & 0x1:
                     raise _problem("file", info.filename, None, "encrypted entries are not read")
+                if info.compress_type not in _READABLE_COMPRESSION:
+                    raise _problem("file", info.filename, None, "compressed with a method this server does not read")
             agents_text = _read_member(archive, agents_info)
             tasks_text = _read_member(archive, tasks_info)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
         raise _problem("file", "", None, f"not a readable zip archive: {exc}") from exc
     package = PurePosixPath(folder).name if folder not in ("", ".") else None
     return YamlFiles(agents_text, tasks_text, agents_info.filename, tasks_info.filename, package)

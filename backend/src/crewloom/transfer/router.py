@@ -11,7 +11,7 @@ from crewloom.auth.permissions import Action, Resource
 from crewloom.auth.principal import Allow, Principal, TenantSession
 from crewloom.errors import Unprocessable
 from crewloom.kit.encryption import KeyRing
-from crewloom.llm.keyring import get_keyring
+from crewloom.kit.keyring import get_keyring
 from crewloom.transfer import crewai_service, service
 from crewloom.transfer.crewai_yaml import MAX_UNCOMPRESSED_BYTES, YamlFiles, read_zip
 from crewloom.transfer.flow_document import FlowDocument

@@ -43,8 +43,8 @@ class KeyRingSource:
 async def get_keyring(request: Request) -> KeyRing:
     # Async, so it runs on the event loop: two first requests never build two sources.
     state = request.app.state
-    source: KeyRingSource | None = getattr(state, "llm_keyring_source", None)
+    source: KeyRingSource | None = getattr(state, "keyring_source", None)
     if source is None:
         source = KeyRingSource(state.settings)
-        state.llm_keyring_source = source
+        state.keyring_source = source
     return source.current()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
-from jsonschema.exceptions import SchemaError  # type: ignore[import-untyped]
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
 
 
 def schema_problem(schema: dict[str, Any], *, object_only: bool = False) -> str | None:

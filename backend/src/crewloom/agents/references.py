@@ -7,21 +7,14 @@ import uuid
 from collections.abc import Sequence
 from typing import Literal
 
-from pydantic import BaseModel
 from sqlalchemy import Select, and_, any_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crewloom.errors import Conflict
+from crewloom.kit.resources import UsedBy
 from crewloom.models import Agent, Crew, Flow, FlowVersion
 from crewloom.models.base import ResourceMixin
 
 FlowReferenceKey = Literal["agent_id", "crew_id", "tool_id"]
-
-
-class UsedBy(BaseModel):
-    type: Literal["agent", "crew", "flow"]
-    id: uuid.UUID
-    name: str
 
 
 class ReferenceRepository:
@@ -79,14 +72,3 @@ def duplicates(field: str, values: Sequence[object]) -> list[dict[str, str]]:
             problems.append({"field": f"{field}.{position}", "message": f"{value} is listed twice"})
         seen.add(value)
     return problems
-
-
-def refuse_if_used(label: str, users: list[UsedBy]) -> None:
-    if users:
-        names = ", ".join(f"{user.type} {user.name!r}" for user in users)
-        raise Conflict(
-            {
-                "message": f"this {label} is used by {names}: remove it from them first",
-                "used_by": [user.model_dump(mode="json") for user in users],
-            }
-        )

@@ -8,14 +8,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crewloom.agents.references import ReferenceRepository, duplicates, missing_references, refuse_if_used
+from crewloom.agents.references import ReferenceRepository, duplicates, missing_references
 from crewloom.agents.repository import AgentRepository
 from crewloom.agents.schemas import AgentFields, AgentIn, AgentOut, AgentUpdate
 from crewloom.audit.service import record
 from crewloom.auth.principal import Principal
 from crewloom.errors import Unprocessable
 from crewloom.kit.pagination import Page
-from crewloom.kit.resources import ResourceQuery
+from crewloom.kit.resources import ResourceQuery, refuse_if_used
 from crewloom.models import Agent, LlmProvider, Tool
 
 

@@ -6,14 +6,14 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crewloom.agents.references import ReferenceRepository, refuse_if_used
+from crewloom.agents.references import ReferenceRepository
 from crewloom.audit.service import record
 from crewloom.auth.principal import Principal
 from crewloom.crews.repository import CrewRepository
 from crewloom.crews.schemas import CrewIn, CrewOut, CrewUpdate
 from crewloom.crews.validation import checked_crew
 from crewloom.kit.pagination import Page
-from crewloom.kit.resources import ResourceQuery
+from crewloom.kit.resources import ResourceQuery, refuse_if_used
 from crewloom.models import Crew
 
 

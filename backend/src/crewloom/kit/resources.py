@@ -143,6 +143,26 @@ class ResourceRepository(Generic[ResourceT]):
         return resource
 
 
+class UsedBy(BaseModel):
+    """A resource that refers to the one being deleted."""
+
+    type: Literal["agent", "crew", "flow"]
+    id: uuid.UUID
+    name: str
+
+
+def refuse_if_used(label: str, users: list[UsedBy]) -> None:
+    """Deleting what is in use is a 409 listing its users, the same for every resource."""
+    if users:
+        names = ", ".join(f"{user.type} {user.name!r}" for user in users)
+        raise Conflict(
+            {
+                "message": f"this {label} is used by {names}: remove it from them first",
+                "used_by": [user.model_dump(mode="json") for user in users],
+            }
+        )
+
+
 def _stale(label: str, current: int | None) -> Conflict:
     newer = f"version {current}" if current is not None else "a newer version"
     return Conflict(

@@ -10,7 +10,7 @@ from sqlalchemy import Select, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crewloom.kit.encryption import Sealed
-from crewloom.kit.resources import ResourceQuery, ResourceRepository
+from crewloom.kit.resources import ResourceQuery, ResourceRepository, UsedBy
 from crewloom.llm.schemas import ProviderQuery
 from crewloom.models import Agent, Crew, LlmProvider, Tool
 from crewloom.models.base import TENANT_SCHEMA
@@ -28,7 +28,7 @@ class ProviderRepository(ResourceRepository[LlmProvider]):
             statement = statement.where(LlmProvider.type == query.type)
         return statement
 
-    async def users(self, provider_id: uuid.UUID, limit: int) -> list[tuple[str, uuid.UUID, str]]:
+    async def users(self, provider_id: uuid.UUID, limit: int) -> list[UsedBy]:
         """The agents and crews that call this provider, by name, at most ``limit`` of each."""
         agents = await self.session.execute(
             select(Agent.id, Agent.name).where(Agent.provider_id == provider_id).order_by(Agent.name).limit(limit)
@@ -36,7 +36,9 @@ class ProviderRepository(ResourceRepository[LlmProvider]):
         crews = await self.session.execute(
             select(Crew.id, Crew.name).where(Crew.manager_provider_id == provider_id).order_by(Crew.name).limit(limit)
         )
-        return [("agent", row.id, row.name) for row in agents] + [("crew", row.id, row.name) for row in crews]
+        return [UsedBy(type="agent", id=row.id, name=row.name) for row in agents] + [
+            UsedBy(type="crew", id=row.id, name=row.name) for row in crews
+        ]
 
     async def insert_into(self, schema: str, values: dict[str, Any]) -> None:
         # The schema is named on the statement, so this works from a session bound to ``public`` (a

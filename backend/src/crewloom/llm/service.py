@@ -12,10 +12,11 @@ from crewloom.audit.service import record
 from crewloom.auth.principal import Principal
 from crewloom.db.engine import Database
 from crewloom.db.session import unit_of_work
-from crewloom.errors import Conflict, Unprocessable
+from crewloom.errors import Unprocessable
 from crewloom.kit.encryption import KeyRing, Sealed, SecretUnavailable
 from crewloom.kit.ids import new_id
 from crewloom.kit.pagination import Page
+from crewloom.kit.resources import refuse_if_used
 from crewloom.llm.gateway import (
     MOCK_DEFAULT_MODEL,
     OLLAMA_DEFAULT_URL,
@@ -211,22 +212,10 @@ async def update_provider(
     return provider_out(provider)
 
 
-async def _refuse_if_used(repository: ProviderRepository, provider: LlmProvider) -> None:
-    users = await repository.users(provider.id, _USED_BY_LIMIT)
-    if users:
-        raise Conflict(
-            {
-                "message": f"the provider {provider.name!r} is used by {len(users)} agent(s) or crew(s): "
-                "point them at another provider first",
-                "used_by": [{"type": kind, "id": str(user_id), "name": name} for kind, user_id, name in users],
-            }
-        )
-
-
 async def delete_provider(session: AsyncSession, principal: Principal, provider_id: uuid.UUID) -> None:
     repository = ProviderRepository(session)
     provider = await repository.get(provider_id)
-    await _refuse_if_used(repository, provider)
+    refuse_if_used(f"LLM provider {provider.name!r}", await repository.users(provider.id, _USED_BY_LIMIT))
     await repository.delete(provider)
     await record(
         session,

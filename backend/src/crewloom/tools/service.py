@@ -9,12 +9,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crewloom.agents.references import ReferenceRepository, refuse_if_used
+from crewloom.agents.references import ReferenceRepository
 from crewloom.audit.service import record
 from crewloom.auth.principal import Principal
 from crewloom.kit.encryption import KeyRing
 from crewloom.kit.pagination import Page
-from crewloom.kit.resources import ResourceQuery
+from crewloom.kit.resources import ResourceQuery, refuse_if_used
 from crewloom.models import Tool
 from crewloom.tools import catalogue as tool_catalogue
 from crewloom.tools.repository import ToolRepository

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -39,6 +40,26 @@ class Settings(BaseSettings):
     login_failure_window_seconds: int = 900
 
     migrate_concurrency: int = 4
+
+    # Executions. "local" runs them inside the API process (crewloom up); "celery" hands them to
+    # `crewloom worker` processes through Redis.
+    dispatcher: Literal["local", "celery"] = "local"
+    # Executions the local dispatcher runs at once, per process.
+    local_concurrency: int = 8
+    max_running_per_tenant: int = 10
+    # Nodes of one execution that run side by side.
+    node_concurrency: int = 4
+    # A worker renews its lease every heartbeat; one that misses a whole lease is presumed dead.
+    lease_seconds: float = 30.0
+    heartbeat_seconds: float = 1.0
+    # Claims of one execution before the reaper fails it rather than queueing it again.
+    max_claims: int = 3
+    reaper_interval_seconds: float = 5.0
+    event_stream_max_length: int = 10_000
+    # How long the bus keeps an execution's events after it ends; PostgreSQL keeps them for good.
+    event_stream_ttl_seconds: int = 3600
+    sse_heartbeat_seconds: float = 15.0
+    run_wait_max_seconds: float = 60.0
 
     def signing_key(self) -> str:
         """The JWT signing secret: configured, or generated once and kept in the data directory."""

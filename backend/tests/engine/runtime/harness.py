@@ -15,6 +15,7 @@ from crewloom.engine.runtime import (
     NodeOutcome,
     NodeReporter,
     NodeResult,
+    OnToken,
     RunEvent,
     RunOutcome,
     RunServices,
@@ -120,8 +121,10 @@ class ScriptedModel:
         model: str,
         messages: Sequence[ChatMessage],
         *,
-        max_tokens: int | None,
-        temperature: float | None,
+        node_id: str,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        on_token: OnToken | None = None,
     ) -> Completion:
         self.sent.append(messages)
         return Completion(text=self.replies.pop(0), model=model, tokens_in=3, tokens_out=5, latency_ms=0)

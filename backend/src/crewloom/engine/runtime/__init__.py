@@ -2,6 +2,8 @@
 
 from crewloom.engine.runtime.context import InputsInvalid, NodeError, coerce_inputs
 from crewloom.engine.runtime.events import (
+    TERMINAL_TYPES,
+    AgentThought,
     InputProblem,
     NodeCancelled,
     NodeFailed,
@@ -15,13 +17,18 @@ from crewloom.engine.runtime.events import (
     RunFailed,
     RunStarted,
     RunSucceeded,
+    TaskCompleted,
+    ToolCalled,
+    ToolReturned,
     Usage,
 )
 from crewloom.engine.runtime.results import NodeOutcome, NodeStatus, RunOutcome, RunStatus
 from crewloom.engine.runtime.runner import run_flow
-from crewloom.engine.runtime.services import NodeReporter, NodeResult, RunServices, mock_complete
+from crewloom.engine.runtime.services import NodeReporter, NodeResult, OnToken, RunServices, mock_complete
 
 __all__ = [
+    "TERMINAL_TYPES",
+    "AgentThought",
     "InputProblem",
     "InputsInvalid",
     "NodeCancelled",
@@ -36,6 +43,7 @@ __all__ = [
     "NodeStatus",
     "NodeSucceeded",
     "NodeToken",
+    "OnToken",
     "RunCancelled",
     "RunEvent",
     "RunFailed",
@@ -44,6 +52,9 @@ __all__ = [
     "RunStarted",
     "RunStatus",
     "RunSucceeded",
+    "TaskCompleted",
+    "ToolCalled",
+    "ToolReturned",
     "Usage",
     "coerce_inputs",
     "mock_complete",

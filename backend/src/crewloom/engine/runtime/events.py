@@ -38,6 +38,8 @@ class RunStarted:
 class NodeStarted:
     node_id: str
     attempt: int
+    # The node's templates as rendered for this attempt, by field path; for an input node, the inputs.
+    inputs: dict[str, Any] = field(default_factory=dict)
     type: Literal["node_started"] = "node_started"
 
 
@@ -56,11 +58,48 @@ class NodeToken:
 
 
 @dataclass(frozen=True, kw_only=True)
+class AgentThought:
+    node_id: str
+    agent: str
+    text: str
+    type: Literal["agent_thought"] = "agent_thought"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ToolCalled:
+    node_id: str
+    tool: str
+    arguments: Any
+    agent: str | None = None
+    type: Literal["tool_called"] = "tool_called"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ToolReturned:
+    node_id: str
+    tool: str
+    output: str
+    agent: str | None = None
+    type: Literal["tool_returned"] = "tool_returned"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TaskCompleted:
+    node_id: str
+    task: str
+    agent: str
+    output: Any
+    type: Literal["task_completed"] = "task_completed"
+
+
+@dataclass(frozen=True, kw_only=True)
 class NodeSucceeded:
     node_id: str
     output: Any
     usage: Usage
     attempt: int
+    # What the node produced besides its output, e.g. each task's output of a crew.
+    details: dict[str, Any] = field(default_factory=dict)
     # Taken as-is from a previous execution instead of being run again.
     reused: bool = False
     type: Literal["node_succeeded"] = "node_succeeded"
@@ -110,11 +149,17 @@ class RunCancelled:
     type: Literal["run_cancelled"] = "run_cancelled"
 
 
+TERMINAL_TYPES = frozenset({"run_succeeded", "run_failed", "run_cancelled"})
+
 RunEvent = (
     RunStarted
     | NodeStarted
     | NodeLog
     | NodeToken
+    | AgentThought
+    | ToolCalled
+    | ToolReturned
+    | TaskCompleted
     | NodeSucceeded
     | NodeFailed
     | NodeSkipped

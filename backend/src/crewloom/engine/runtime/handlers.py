@@ -30,6 +30,8 @@ class NodeCall:
     config: NodeConfig
     # ``inputs`` and ``nodes`` as templates and expressions see them.
     context: Mapping[str, Any]
+    # The config's templates rendered against the context, by field path (see NodeConfig.templates).
+    rendered: Mapping[str, str]
     services: RunServices
     reporter: NodeReporter
 
@@ -47,7 +49,7 @@ async def run_input(call: NodeCall) -> NodeResult:
 
 async def run_output(call: NodeCall) -> NodeResult:
     assert isinstance(call.config, OutputConfig)
-    return NodeResult(output=render(call.config.value, call.context, field="value"))
+    return NodeResult(output=call.rendered["value"])
 
 
 async def run_condition(call: NodeCall) -> NodeResult:
@@ -83,26 +85,30 @@ async def run_llm(call: NodeCall) -> NodeResult:
         raise _unavailable("model calls")
     messages = []
     if config.system:
-        messages.append(ChatMessage(role="system", content=render(config.system, call.context, field="system")))
-    messages.append(ChatMessage(role="user", content=render(config.prompt, call.context, field="prompt")))
+        messages.append(ChatMessage(role="system", content=call.rendered["system"]))
+    messages.append(ChatMessage(role="user", content=call.rendered["prompt"]))
+    # JSON is parsed whole at the end; only text replies are worth following token by token.
+    on_token = call.reporter.token if config.output_format == "text" else None
     try:
         completion = await call.services.complete(
             config.provider_id,
             config.model,
             messages,
+            node_id=call.reporter.node_id,
             max_tokens=config.max_tokens,
             temperature=config.temperature,
+            on_token=on_token,
         )
     except ProviderCallError as exc:
         raise NodeError(f"the model call failed: {exc.message}") from None
-    usage = Usage(tokens_in=completion.tokens_in, tokens_out=completion.tokens_out)
+    usage = Usage(tokens_in=completion.tokens_in, tokens_out=completion.tokens_out, cost=completion.cost)
     if config.output_format == "json" and config.output_schema is not None:
         return NodeResult(output=parse_json_reply(completion.text, config.output_schema), usage=usage)
     return NodeResult(output=completion.text, usage=usage)
 
 
-def _render_all(sources: Mapping[str, str], context: Mapping[str, Any], prefix: str) -> dict[str, str]:
-    return {name: render(source, context, field=f"{prefix}.{name}") for name, source in sources.items()}
+def _under(rendered: Mapping[str, str], prefix: str) -> dict[str, str]:
+    return {path.removeprefix(prefix): value for path, value in rendered.items() if path.startswith(prefix)}
 
 
 async def run_agent(call: NodeCall) -> NodeResult:
@@ -110,8 +116,7 @@ async def run_agent(call: NodeCall) -> NodeResult:
     assert isinstance(config, AgentConfig)
     if call.services.run_agent is None:
         raise _unavailable("agents")
-    task = render(config.task, call.context, field="task")
-    return await call.services.run_agent(config, task, call.reporter)
+    return await call.services.run_agent(config, call.rendered["task"], call.reporter)
 
 
 async def run_crew(call: NodeCall) -> NodeResult:
@@ -119,8 +124,7 @@ async def run_crew(call: NodeCall) -> NodeResult:
     assert isinstance(config, CrewConfig)
     if call.services.run_crew is None:
         raise _unavailable("crews")
-    inputs = _render_all(config.inputs, call.context, "inputs")
-    return await call.services.run_crew(config, inputs, call.reporter)
+    return await call.services.run_crew(config, _under(call.rendered, "inputs."), call.reporter)
 
 
 async def run_tool(call: NodeCall) -> NodeResult:
@@ -128,8 +132,11 @@ async def run_tool(call: NodeCall) -> NodeResult:
     assert isinstance(config, ToolConfig)
     if call.services.run_tool is None:
         raise _unavailable("tools")
-    arguments = _render_all(config.arguments, call.context, "arguments")
-    return await call.services.run_tool(config, arguments, call.reporter)
+    return await call.services.run_tool(config, _under(call.rendered, "arguments."), call.reporter)
+
+
+def render_templates(config: NodeConfig, context: Mapping[str, Any]) -> dict[str, str]:
+    return {path: render(source, context, field=path) for path, source in config.templates().items()}
 
 
 HANDLERS: dict[str, Handler] = {

@@ -18,6 +18,7 @@ class NodeOutcome:
     usage: Usage = field(default_factory=Usage)
     error: str | None = None
     attempts: int = 0
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -28,7 +28,7 @@ from crewloom.engine.runtime.events import (
     RunSucceeded,
     Usage,
 )
-from crewloom.engine.runtime.handlers import HANDLERS, NodeCall
+from crewloom.engine.runtime.handlers import HANDLERS, NodeCall, render_templates
 from crewloom.engine.runtime.results import NodeOutcome, RunOutcome
 from crewloom.engine.runtime.services import NodeReporter, RunServices
 from crewloom.engine.topology import Topology
@@ -127,7 +127,12 @@ class _Run:
         reused = self.reuse.get(node_id)
         if reused is not None:
             event = NodeSucceeded(
-                node_id=node_id, output=reused.output, usage=reused.usage, attempt=reused.attempts, reused=True
+                node_id=node_id,
+                output=reused.output,
+                usage=reused.usage,
+                attempt=reused.attempts,
+                details=reused.details,
+                reused=True,
             )
             await self.settle(node_id, reused, event)
             return
@@ -140,10 +145,19 @@ class _Run:
         error = ""
         for attempt in range(1, attempts + 1):
             async with self.semaphore:
-                await self.emit(NodeStarted(node_id=node.id, attempt=attempt))
+                context = self.context(node.id)
+                try:
+                    rendered = render_templates(self.configs[node.id], context)
+                except NodeError as exc:
+                    await self.emit(NodeStarted(node_id=node.id, attempt=attempt))
+                    await self.emit(NodeFailed(node_id=node.id, error=exc.message, attempt=attempt, will_retry=False))
+                    return NodeOutcome(status="failed", error=exc.message, attempts=attempt)
+                shown: dict[str, Any] = dict(self.inputs) if node.type == "input" else dict(rendered)
+                await self.emit(NodeStarted(node_id=node.id, attempt=attempt, inputs=shown))
                 call = NodeCall(
                     config=self.configs[node.id],
-                    context=self.context(node.id),
+                    context=context,
+                    rendered=rendered,
                     services=self.services,
                     reporter=NodeReporter(node.id, self.emit),
                 )
@@ -161,9 +175,21 @@ class _Run:
                 else:
                     self.spent += result.usage
                     await self.emit(
-                        NodeSucceeded(node_id=node.id, output=result.output, usage=result.usage, attempt=attempt)
+                        NodeSucceeded(
+                            node_id=node.id,
+                            output=result.output,
+                            usage=result.usage,
+                            attempt=attempt,
+                            details=result.details,
+                        )
                     )
-                    return NodeOutcome(status="succeeded", output=result.output, usage=result.usage, attempts=attempt)
+                    return NodeOutcome(
+                        status="succeeded",
+                        output=result.output,
+                        usage=result.usage,
+                        attempts=attempt,
+                        details=result.details,
+                    )
             will_retry = retryable and attempt < attempts
             await self.emit(NodeFailed(node_id=node.id, error=error, attempt=attempt, will_retry=will_retry))
             if not will_retry:

@@ -9,7 +9,16 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from crewloom.engine.nodes import AgentConfig, CrewConfig, ToolConfig
-from crewloom.engine.runtime.events import NodeLog, NodeToken, RunEvent, Usage
+from crewloom.engine.runtime.events import (
+    AgentThought,
+    NodeLog,
+    NodeToken,
+    RunEvent,
+    TaskCompleted,
+    ToolCalled,
+    ToolReturned,
+    Usage,
+)
 from crewloom.llm.gateway import ChatMessage, Completion, ProviderConfig, ProviderType
 from crewloom.llm.gateway import complete as gateway_complete
 
@@ -18,6 +27,8 @@ from crewloom.llm.gateway import complete as gateway_complete
 class NodeResult:
     output: Any
     usage: Usage = field(default_factory=Usage)
+    # What the node produced besides its output, e.g. each task's output of a crew.
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 class NodeReporter:
@@ -33,16 +44,36 @@ class NodeReporter:
     async def token(self, text: str) -> None:
         await self._emit(NodeToken(node_id=self.node_id, text=text))
 
+    async def thought(self, agent: str, text: str) -> None:
+        await self._emit(AgentThought(node_id=self.node_id, agent=agent, text=text))
+
+    async def tool_called(self, tool: str, arguments: Any, *, agent: str | None = None) -> None:
+        await self._emit(ToolCalled(node_id=self.node_id, tool=tool, arguments=arguments, agent=agent))
+
+    async def tool_returned(self, tool: str, output: str, *, agent: str | None = None) -> None:
+        await self._emit(ToolReturned(node_id=self.node_id, tool=tool, output=output, agent=agent))
+
+    async def task_completed(self, task: str, agent: str, output: Any) -> None:
+        await self._emit(TaskCompleted(node_id=self.node_id, task=task, agent=agent, output=output))
+
+
+OnToken = Callable[[str], Awaitable[None]]
+
 
 class Complete(Protocol):
+    """One model call on behalf of ``node_id``; the implementation records its usage. ``on_token``
+    receives the reply as it streams, when the caller wants it."""
+
     async def __call__(
         self,
         provider_id: uuid.UUID,
         model: str,
         messages: Sequence[ChatMessage],
         *,
-        max_tokens: int | None,
-        temperature: float | None,
+        node_id: str,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        on_token: OnToken | None = None,
     ) -> Completion: ...
 
 
@@ -73,8 +104,10 @@ async def mock_complete(
     model: str,
     messages: Sequence[ChatMessage],
     *,
-    max_tokens: int | None,
-    temperature: float | None,
+    node_id: str,
+    max_tokens: int | None = None,
+    temperature: float | None = None,
+    on_token: OnToken | None = None,
 ) -> Completion:
     """The gateway's offline mock provider, whatever provider the node names."""
     return await gateway_complete(

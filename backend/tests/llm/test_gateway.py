@@ -1,6 +1,10 @@
-"""The gateway's pure parts: the mock provider, how each type maps onto LiteLLM, and failure messages."""
+"""The gateway's pure parts: the mock provider, how each type maps onto LiteLLM, failure messages, and
+how long to wait before another attempt."""
 
 from __future__ import annotations
+
+import email.utils
+import time
 
 import pytest
 
@@ -13,6 +17,8 @@ from crewloom.llm.gateway import (
     describe_failure,
     litellm_arguments,
 )
+from crewloom.llm.gateway.failures import MAX_WAIT_SECONDS, retry_after_seconds
+from crewloom.llm.gateway.litellm_calls import backoff_seconds
 
 
 async def test_the_mock_answers_deterministically_and_counts_words() -> None:
@@ -76,3 +82,41 @@ def test_failures_keep_the_providers_words_without_the_key() -> None:
         describe_failure(error, "sk-abc") == "authentication failed (HTTP 401): Incorrect API key provided: [redacted]."
     )
     assert describe_failure(RuntimeError("boom"), None) == "call failed: boom"
+
+
+def test_a_refused_connection_is_named_so_whatever_status_litellm_gives_it() -> None:
+    class InternalServerError(Exception):
+        status_code = 500
+
+    error = InternalServerError("litellm.InternalServerError: OpenAIException - Connection error.")
+    error.__cause__ = ConnectionRefusedError(111, "Connection refused")
+    assert describe_failure(error, None) == "could not connect (check the base URL): Connection error."
+
+
+@pytest.mark.parametrize(
+    ("headers", "seconds"),
+    [
+        ({"retry-after-ms": "250"}, 0.25),
+        ({"retry-after": "3"}, 3.0),
+        ({"retry-after": "1.5", "retry-after-ms": "40"}, 0.04),
+        ({"retry-after": "-4"}, 0.0),
+        ({"retry-after": "soon"}, None),
+        ({}, None),
+    ],
+)
+def test_retry_after_is_read_in_seconds_or_milliseconds(headers: dict[str, str], seconds: float | None) -> None:
+    assert retry_after_seconds(headers) == seconds
+
+
+def test_retry_after_may_be_a_date() -> None:
+    waited = retry_after_seconds({"retry-after": email.utils.formatdate(time.time() + 120, usegmt=True)})
+    assert waited is not None
+    assert 100 < waited <= 120
+
+
+def test_backoff_doubles_with_jitter_and_honours_the_server_within_a_cap() -> None:
+    for attempt, ceiling in ((0, 0.5), (1, 1.0), (2, 2.0)):
+        assert 0.75 * ceiling <= backoff_seconds(attempt, 0.5, None) <= ceiling
+    assert backoff_seconds(20, 0.5, None) <= MAX_WAIT_SECONDS
+    assert backoff_seconds(0, 0.5, 7.0) == 7.0
+    assert backoff_seconds(0, 0.5, 3600.0) == MAX_WAIT_SECONDS

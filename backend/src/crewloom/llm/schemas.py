@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, SecretStr, StringConstraints, field_validator
+from pydantic import BaseModel, Field, JsonValue, SecretStr, StringConstraints, field_validator
 
 from crewloom.kit.resources import ResourceFields, ResourceOut, ResourceQuery, VersionedUpdate
 from crewloom.llm.gateway import ProviderType
 
 OptionName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
-OptionValue = str | int | float | bool
+# Any JSON: each type's service rules say which names and shapes it takes (e.g. the mock's scripted responses).
+OptionValue = JsonValue
 ModelName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
@@ -20,7 +21,9 @@ class ProviderSettings(BaseModel):
     base_url: str | None = Field(default=None, max_length=500, description="http(s) URL of the provider's API")
     default_model: ModelName
     options: dict[OptionName, OptionValue] = Field(
-        default_factory=dict, max_length=20, description="Non-secret settings, e.g. Azure's api_version"
+        default_factory=dict,
+        max_length=20,
+        description="Non-secret settings, e.g. Azure's api_version, or the mock's responses and latency_ms",
     )
 
     @field_validator("base_url")

@@ -26,6 +26,7 @@ from crewloom.llm.gateway import (
     ProviderConfig,
     ProviderType,
     complete,
+    mock_option_problems,
 )
 from crewloom.llm.repository import ProviderRepository
 from crewloom.llm.schemas import (
@@ -90,6 +91,8 @@ def _checked_base_url(settings: ProviderSettings) -> str | None:
     for name in sorted(set(settings.options) & {"api_version", "organization"}):
         if not isinstance(settings.options[name], str):
             problems.append(_problem(f"options.{name}", "must be a string"))
+    if kind is ProviderType.mock:
+        problems.extend(_problem(field, message) for field, message in mock_option_problems(settings.options))
     if problems:
         raise Unprocessable(problems)
     if kind is ProviderType.ollama:

@@ -75,11 +75,17 @@ class CustomConfig(_Config):
 
 class HttpConfig(_Config):
     method: HttpMethod = "GET"
-    url_template: str = Field(min_length=1, max_length=2000, description="http(s) URL; {arg} inserts an argument")
+    url_template: str = Field(
+        min_length=1, max_length=2000, description="http(s) URL; {{ arg }} inserts an argument, percent-encoded"
+    )
     headers: dict[Annotated[str, Field(pattern=_HEADER_NAME)], ShortText] = Field(
         default_factory=dict, description="Non-secret headers; put Authorization and API keys in secrets"
     )
-    body_template: str | None = Field(default=None, max_length=MAX_SOURCE_BYTES)
+    body_template: str | None = Field(
+        default=None,
+        max_length=MAX_SOURCE_BYTES,
+        description="Jinja2 template of the body; {{ arg }} inserts an argument",
+    )
     args_schema: dict[str, Any] = Field(default_factory=lambda: dict(EMPTY_OBJECT_SCHEMA))
 
     @field_validator("url_template")

@@ -1,0 +1,3 @@
+from tests.engine.tools.loopback import loopback
+
+__all__ = ["loopback"]

@@ -1,0 +1,137 @@
+"""Following an execution over Server-Sent Events: the log in PostgreSQL first, then the bus, every
+event exactly once and in id order, until the terminal event."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable
+
+from crewloom.engine.runtime.events import TERMINAL_TYPES
+from crewloom.errors import BadRequest
+from crewloom.events.bus import EventBus, Subscription
+from crewloom.events.record import StoredEvent
+
+SSE_MEDIA_TYPE = "text/event-stream"
+# Proxies must pass each frame on as it comes; X-Accel-Buffering is nginx's switch for that.
+SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+HEARTBEAT_FRAME = ": heartbeat\n\n"
+# Event ids are PostgreSQL bigints.
+_EVENT_ID = re.compile(r"[0-9]{1,19}")
+_MAX_EVENT_ID = 2**63 - 1
+
+LoadAfter = Callable[[int], Awaitable[list[StoredEvent]]]
+
+
+def parse_last_event_id(header: str | None, query: str | None) -> int:
+    """Where a follower resumes: the Last-Event-ID header, else the ``last_event_id`` query parameter, else 0."""
+    for name, value in (("Last-Event-ID", header), ("last_event_id", query)):
+        text = (value or "").strip()
+        if not text:
+            continue
+        if not _EVENT_ID.fullmatch(text) or int(text) > _MAX_EVENT_ID:
+            raise BadRequest(f"{name} must be the id of an event, a whole number from 0 up; got {text[:40]!r}")
+        return int(text)
+    return 0
+
+
+class _Follower:
+    def __init__(self, load_after: LoadAfter, after: int, *, heartbeat_seconds: float, poll_seconds: float) -> None:
+        self._load_after = load_after
+        self._heartbeat_seconds = heartbeat_seconds
+        self._poll_seconds = poll_seconds
+        self.last = after
+        self.ended = False
+        self._framed_at = time.monotonic()
+        # When either source last had something new; the log is asked again once this is poll_seconds old.
+        self._checked_at = time.monotonic()
+
+    def _frames(self, events: Iterable[StoredEvent]) -> list[str]:
+        frames = []
+        for event in events:
+            if self.ended:
+                break
+            if event.id <= self.last:
+                continue
+            frames.append(event.sse_frame())
+            self.last = event.id
+            self.ended = event.type in TERMINAL_TYPES
+        if frames:
+            self._framed_at = time.monotonic()
+        return frames
+
+    async def _log_page(self, after: int) -> list[str]:
+        self._checked_at = time.monotonic()
+        return self._frames(await self._load_after(after))
+
+    async def from_log(self, until: int | None = None) -> AsyncIterator[str]:
+        """Pages of the log from where the follower stands until nothing is newer, or ``until`` is reached."""
+        while not self.ended and (until is None or self.last < until):
+            frames = await self._log_page(self.last)
+            if not frames:
+                return
+            for frame in frames:
+                yield frame
+
+    async def catch_up(self) -> AsyncIterator[str]:
+        """The first page starts one event early, which tells whether the client already holds the terminal
+        event: EventSource reconnects by itself when a stream ends."""
+        if self.last == 0:
+            first = await self._log_page(0)
+        else:
+            page = await self._load_after(self.last - 1)
+            if page and page[0].id == self.last and page[0].type in TERMINAL_TYPES:
+                self.ended = True
+                return
+            first = self._frames(page)
+        for frame in first:
+            yield frame
+        if first:
+            async for frame in self.from_log():
+                yield frame
+
+    async def live(self, subscription: Subscription) -> AsyncIterator[str]:
+        while not self.ended:
+            now = time.monotonic()
+            wait = min(self._checked_at + self._poll_seconds, self._framed_at + self._heartbeat_seconds) - now
+            events = await subscription.next(self.last, max(wait, 0.0))
+            if events:
+                self._checked_at = time.monotonic()
+                if events[0].id > self.last + 1:
+                    # The bus lacks some (trimmed, or their publish failed): the log has them all.
+                    async for frame in self.from_log(until=events[0].id - 1):
+                        yield frame
+                for frame in self._frames(events):
+                    yield frame
+            elif time.monotonic() >= self._checked_at + self._poll_seconds:
+                # Quiet bus: it may be unreachable, or the event came from a process that does not publish.
+                async for frame in self.from_log():
+                    yield frame
+            if not self.ended and time.monotonic() >= self._framed_at + self._heartbeat_seconds:
+                self._framed_at = time.monotonic()
+                yield HEARTBEAT_FRAME
+
+
+async def follow(
+    execution_id: uuid.UUID,
+    after: int,
+    *,
+    load_after: LoadAfter,
+    bus: EventBus,
+    heartbeat_seconds: float,
+    poll_seconds: float = 1.0,
+) -> AsyncGenerator[str]:
+    """The SSE frames of an execution's events with ids above ``after``, ending with its terminal event.
+
+    ``load_after(last)`` reads the log: events with an id above ``last`` in order, a page at a time; it
+    opens its own short database session, since a follower may stay for hours."""
+    if heartbeat_seconds <= 0 or poll_seconds <= 0:
+        raise ValueError("heartbeat_seconds and poll_seconds must be positive")
+    follower = _Follower(load_after, after, heartbeat_seconds=heartbeat_seconds, poll_seconds=poll_seconds)
+    # Subscribed before reading the log, so that nothing published in between goes by unseen.
+    async with bus.subscribe(execution_id) as subscription:
+        async for frame in follower.catch_up():
+            yield frame
+        async for frame in follower.live(subscription):
+            yield frame

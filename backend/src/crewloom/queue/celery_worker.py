@@ -1,0 +1,198 @@
+"""A Celery worker process that runs executions: Celery's threads take "run next" messages, and one
+asyncio event loop in a background thread runs the executions themselves, with one database pool."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import threading
+import warnings
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
+
+from celery import Celery  # type: ignore[import-untyped]
+from celery.exceptions import CPendingDeprecationWarning  # type: ignore[import-untyped]
+
+from crewloom.config import Settings
+from crewloom.db.engine import Database
+from crewloom.queue.celery_app import RUN_NEXT_TASK, build_celery_app, send_run_next
+from crewloom.queue.running import (
+    ExecutionRunner,
+    claim_one,
+    count_claimable,
+    lease_owner,
+    reap_expired,
+    run_claimed,
+)
+from crewloom.queue.store import ExecutionHooks
+
+logger = logging.getLogger(__name__)
+
+RunnerFactory = Callable[[Database, Settings], ExecutionRunner]
+HooksFactory = Callable[[Settings], ExecutionHooks]
+
+_T = TypeVar("_T")
+_LOOP_STOP_SECONDS = 10.0
+
+
+class _ExecutionLoop:
+    """The executions side of one worker process. Every coroutine runs on its one event loop, which owns
+    the database pool; Celery's threads only wait for their run to end."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        app: Celery,
+        *,
+        runner_factory: RunnerFactory,
+        hooks_factory: HooksFactory,
+        concurrency: int,
+        owner: str,
+    ) -> None:
+        self._settings = settings
+        self._app = app
+        self._runner_factory = runner_factory
+        self._hooks_factory = hooks_factory
+        self._concurrency = concurrency
+        self._owner = owner
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="crewloom-executions", daemon=True)
+        self._running = 0
+        self._database: Database | None = None
+        self._runner: ExecutionRunner | None = None
+        self._maintenance: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._thread.start()
+        try:
+            self._call(self._open())
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        try:
+            self._call(self._close())
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=_LOOP_STOP_SECONDS)
+            if not self._thread.is_alive():
+                self._loop.close()
+
+    def run_next(self) -> None:
+        """The body of a "run next" task: claim the fairest execution, run it, and pass the baton on
+        when more is waiting."""
+        try:
+            more_waiting = self._call(self._run_next())
+        except Exception:
+            logger.warning("could not claim an execution; the next sweep tries again", exc_info=True)
+            return
+        if more_waiting:
+            self._wake_workers(1)
+
+    def _call(self, coroutine: Coroutine[Any, Any, _T]) -> _T:
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
+
+    def _wake_workers(self, count: int) -> None:
+        """Send ``count`` run-next messages (blocking); a broker outage is logged, and the next sweep makes
+        up for what could not be sent."""
+        try:
+            for _ in range(count):
+                send_run_next(self._app)
+        except Exception as exc:
+            logger.warning("could not reach the broker to wake a worker (%r); the next sweep tries again", exc)
+
+    async def _open(self) -> None:
+        assert self._settings.database_url is not None
+        self._database = Database(
+            self._settings.database_url,
+            # Each run holds a connection now and then, and so does its lease's heartbeat.
+            pool_size=max(self._settings.database_pool_size, 2 * self._concurrency),
+            max_overflow=self._settings.database_max_overflow,
+        )
+        self._runner = self._runner_factory(self._database, self._settings)
+        hooks = self._hooks_factory(self._settings)
+        self._maintenance = asyncio.create_task(self._maintain(self._database, hooks), name="reaper and sweep")
+
+    async def _close(self) -> None:
+        if self._maintenance is not None:
+            self._maintenance.cancel()
+            await asyncio.gather(self._maintenance, return_exceptions=True)
+        if self._database is not None:
+            await self._database.dispose()
+
+    async def _run_next(self) -> bool:
+        assert self._database is not None
+        assert self._runner is not None
+        claim = await claim_one(self._database, self._settings, self._owner)
+        if claim is None:
+            return False
+        self._running += 1
+        try:
+            await run_claimed(self._database, self._settings, self._runner, claim)
+        finally:
+            self._running -= 1
+        return await count_claimable(self._database, self._settings, up_to=1) > 0
+
+    async def _maintain(self, database: Database, hooks: ExecutionHooks) -> None:
+        """Reap expired leases, then wake a worker for each execution that could start and this process
+        has room for: nothing waits forever for a message lost to a Redis outage."""
+        while True:
+            try:
+                await reap_expired(database, self._settings, hooks)
+                wanted = await count_claimable(database, self._settings, up_to=self._concurrency - self._running)
+            except Exception:
+                logger.warning("the reaper and sweep could not run; trying again", exc_info=True)
+                wanted = 0
+            if wanted:
+                await asyncio.to_thread(self._wake_workers, wanted)
+            await asyncio.sleep(self._settings.reaper_interval_seconds)
+
+
+def start_worker(
+    settings: Settings,
+    *,
+    runner_factory: RunnerFactory,
+    hooks_factory: HooksFactory,
+    concurrency: int,
+    hostname: str | None = None,
+) -> None:
+    """Run a Celery worker until it is told to stop (SIGTERM or SIGINT: the runs under way finish first;
+    a second SIGINT or SIGQUIT stops at once and leaves them to the reaper)."""
+    if not settings.redis_url or not settings.database_url:
+        raise ValueError("a worker needs both CREWLOOM_REDIS_URL and CREWLOOM_DATABASE_URL")
+    app = build_celery_app(settings.redis_url)
+    name = hostname or f"crewloom@{socket.gethostname()}"
+    executions = _ExecutionLoop(
+        settings,
+        app,
+        runner_factory=runner_factory,
+        hooks_factory=hooks_factory,
+        concurrency=concurrency,
+        owner=lease_owner(name),
+    )
+
+    def run_next() -> None:
+        executions.run_next()
+
+    app.task(name=RUN_NEXT_TASK, ignore_result=True)(run_next)
+    executions.start()
+    try:
+        worker = app.Worker(
+            hostname=name,
+            pool="threads",
+            concurrency=concurrency,
+            loglevel="INFO",
+            without_gossip=True,
+            without_mingle=True,
+            without_heartbeat=True,
+        )
+        # Runs go on through a broker outage by choice (see build_celery_app): no warning about it each time.
+        # Set after the worker's logging setup, which turns every pending-deprecation warning on.
+        warnings.filterwarnings(
+            "ignore", message=r"\s*In Celery 5.1 we introduced", category=CPendingDeprecationWarning
+        )
+        worker.start()
+    finally:
+        executions.stop()

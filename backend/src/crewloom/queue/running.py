@@ -1,0 +1,92 @@
+"""What every dispatcher does with the queue: claim one execution, run it under a lease, reap expired
+leases, and count what could start. Each step runs in its own short transaction."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+from crewloom.config import Settings
+from crewloom.db.engine import Database
+from crewloom.queue.lease import Lease
+from crewloom.queue.store import Claim, ExecutionHooks, claim_next, claimable_count, expire_lease, reap
+
+logger = logging.getLogger(__name__)
+
+# Runs one claimed execution to a settled state, fencing each of its writes and releasing the claim.
+ExecutionRunner = Callable[[Claim, Lease], Awaitable[None]]
+
+
+class Dispatcher(Protocol):
+    """Hands queued executions to whatever runs them. The queue row is the work; a dispatcher only makes
+    sure someone looks at it soon."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None:
+        """Stop claiming. Running executions finish within a grace period or are left to the reaper,
+        which takes them once their lease expires."""
+
+    async def ensure_available(self) -> None:
+        """Raise ``ServiceUnavailable`` when new work could not be dispatched now."""
+
+    async def submitted(self) -> None:
+        """Called once the transaction that queued an execution committed."""
+
+
+def lease_owner(node: str | None = None) -> str:
+    """Who holds a lease, for people reading the queue: the worker node (by default this machine's local
+    dispatcher) and its process."""
+    return f"{node or 'local@' + socket.gethostname()}:{os.getpid()}"
+
+
+async def claim_one(database: Database, settings: Settings, owner: str) -> Claim | None:
+    async with database.session() as session:
+        claim = await claim_next(
+            session,
+            owner=owner,
+            lease_seconds=settings.lease_seconds,
+            max_running_per_tenant=settings.max_running_per_tenant,
+        )
+        await session.commit()
+    return claim
+
+
+async def run_claimed(database: Database, settings: Settings, runner: ExecutionRunner, claim: Claim) -> None:
+    """Run ``claim`` under a heartbeating lease. A runner that crashes gives its lease up at once, so the
+    reaper queues the execution again (or fails it) at its next pass rather than after a whole lease."""
+    try:
+        async with Lease(
+            database, claim, lease_seconds=settings.lease_seconds, heartbeat_seconds=settings.heartbeat_seconds
+        ) as lease:
+            await runner(claim, lease)
+    except Exception:
+        logger.exception("the run of execution %s failed; its lease is given up", claim.execution_id)
+        try:
+            async with database.session() as session:
+                await expire_lease(session, claim)
+                await session.commit()
+        except Exception:
+            logger.warning(
+                "could not give up the lease on execution %s; it runs out", claim.execution_id, exc_info=True
+            )
+
+
+async def reap_expired(database: Database, settings: Settings, hooks: ExecutionHooks) -> int:
+    """Settle every execution whose lease expired, a batch per transaction."""
+    total = 0
+    while True:
+        async with database.session() as session:
+            settled = await reap(session, max_claims=settings.max_claims, hooks=hooks)
+            await session.commit()
+        total += settled
+        if settled == 0:
+            return total
+
+
+async def count_claimable(database: Database, settings: Settings, *, up_to: int) -> int:
+    async with database.session() as session:
+        return await claimable_count(session, max_running_per_tenant=settings.max_running_per_tenant, up_to=up_to)

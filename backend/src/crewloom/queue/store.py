@@ -1,0 +1,297 @@
+"""The execution queue in ``public.execution_queue``: fair claims, fencing tokens, cancellation and the
+reaper. Every function works in the caller's session and never commits, so queueing an execution
+commits together with the execution row itself."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Literal, Protocol
+
+from sqlalchemy import CTE, ScalarSelect, Table, delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crewloom.models.dispatch_turn import DispatchTurn
+from crewloom.models.execution_queue import QueuedExecution
+
+logger = logging.getLogger(__name__)
+
+QUEUED = "queued"
+RUNNING = "running"
+
+_queue: Table = QueuedExecution.__table__  # type: ignore[assignment]
+_turns: Table = DispatchTurn.__table__  # type: ignore[assignment]
+
+# Serialises claims across every process sharing the database, so the per-tenant limit holds; any
+# fixed number does, as long as nothing else in the database takes the same advisory lock.
+_CLAIM_LOCK_KEY = 0x63726577_6C6F6F6D
+# A claim that races a cancellation deleting its pick simply picks again.
+_CLAIM_PICKS = 3
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The right to run one execution, as long as ``lease_token`` is still the row's token."""
+
+    execution_id: uuid.UUID
+    tenant_id: uuid.UUID
+    lease_token: int
+    claims: int
+
+
+class LeaseLost(Exception):
+    """The lease moved on (expired and taken by another worker) or the execution left the queue."""
+
+    def __init__(self, claim: Claim) -> None:
+        super().__init__(f"the lease {claim.lease_token} on execution {claim.execution_id} is no longer held")
+        self.claim = claim
+
+
+class ExecutionHooks(Protocol):
+    """What the executions code does to the tenant's rows when the reaper settles a lease; called inside
+    the reaper's transaction with its session."""
+
+    async def requeued(
+        self, session: AsyncSession, *, tenant_id: uuid.UUID, execution_id: uuid.UUID, reason: str
+    ) -> None: ...
+
+    async def abandoned(
+        self, session: AsyncSession, *, tenant_id: uuid.UUID, execution_id: uuid.UUID, reason: str
+    ) -> None: ...
+
+
+async def enqueue(session: AsyncSession, *, tenant_id: uuid.UUID, execution_id: uuid.UUID) -> None:
+    """Queue an execution; queueing one that is already there changes nothing."""
+    statement = (
+        insert(_queue)
+        .values(
+            execution_id=execution_id,
+            tenant_id=tenant_id,
+            state=QUEUED,
+            enqueued_at=func.clock_timestamp(),
+            lease_token=0,
+            claims=0,
+            cancel_requested=False,
+        )
+        .on_conflict_do_nothing(index_elements=[_queue.c.execution_id])
+    )
+    await session.execute(statement)
+
+
+def _queued_tenants() -> CTE:
+    """Every tenant with queued work, found by skipping from one tenant to the next along the
+    ``(tenant_id, state)`` index: its cost grows with the tenants waiting, not with the queue's depth."""
+    first = select(_queue.c.tenant_id).where(_queue.c.state == QUEUED).order_by(_queue.c.tenant_id).limit(1)
+    tenants = first.cte("queued_tenants", recursive=True)
+    later = _queue.alias("later")
+    following = (
+        select(later.c.tenant_id)
+        .where(later.c.state == QUEUED, later.c.tenant_id > tenants.c.tenant_id)
+        .order_by(later.c.tenant_id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return tenants.union_all(select(following.label("tenant_id")).where(tenants.c.tenant_id.is_not(None)))
+
+
+def _count_in_state(tenants: CTE, state: str, *, up_to: int) -> ScalarSelect[int]:
+    """How many executions of each of ``tenants`` are in ``state``, counting no further than ``up_to``."""
+    rows = _queue.alias(f"{state}_rows")
+    matching = (
+        select(rows.c.execution_id)
+        .where(rows.c.tenant_id == tenants.c.tenant_id, rows.c.state == state)
+        .limit(up_to)
+        .correlate(tenants)
+    )
+    return select(func.count()).select_from(matching.subquery()).scalar_subquery()
+
+
+async def _fairest_queued(session: AsyncSession, max_running_per_tenant: int) -> uuid.UUID | None:
+    """The oldest queued execution of the tenant that has waited longest for a claim (never-claimed
+    tenants first), among tenants below their running limit."""
+    tenants = _queued_tenants()
+    tenant = (
+        select(tenants.c.tenant_id)
+        .outerjoin(_turns, _turns.c.tenant_id == tenants.c.tenant_id)
+        .where(
+            tenants.c.tenant_id.is_not(None),
+            _count_in_state(tenants, RUNNING, up_to=max_running_per_tenant) < max_running_per_tenant,
+        )
+        .order_by(_turns.c.last_claimed_at.asc().nulls_first(), tenants.c.tenant_id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    oldest = (
+        select(_queue.c.execution_id)
+        .where(_queue.c.tenant_id == tenant, _queue.c.state == QUEUED)
+        .order_by(_queue.c.enqueued_at, _queue.c.execution_id)
+        .limit(1)
+    )
+    execution_id: uuid.UUID | None = (await session.execute(oldest)).scalar_one_or_none()
+    return execution_id
+
+
+async def claim_next(
+    session: AsyncSession, *, owner: str, lease_seconds: float, max_running_per_tenant: int
+) -> Claim | None:
+    """Claim the fairest queued execution for ``owner``, or None when nothing may start now.
+
+    Claims are serialised by a transaction-level advisory lock held until the caller's transaction ends,
+    so commit at once."""
+    await session.execute(select(func.pg_advisory_xact_lock(_CLAIM_LOCK_KEY)))
+    for _ in range(_CLAIM_PICKS):
+        execution_id = await _fairest_queued(session, max_running_per_tenant)
+        if execution_id is None:
+            return None
+        claimed = (
+            await session.execute(
+                update(_queue)
+                .where(_queue.c.execution_id == execution_id, _queue.c.state == QUEUED)
+                .values(
+                    state=RUNNING,
+                    lease_token=_queue.c.lease_token + 1,
+                    claims=_queue.c.claims + 1,
+                    lease_owner=owner[:200],
+                    lease_expires_at=func.clock_timestamp() + timedelta(seconds=lease_seconds),
+                )
+                .returning(_queue.c.tenant_id, _queue.c.lease_token, _queue.c.claims)
+            )
+        ).one_or_none()
+        if claimed is None:
+            continue
+        turn = insert(_turns).values(tenant_id=claimed.tenant_id, last_claimed_at=func.clock_timestamp())
+        await session.execute(
+            turn.on_conflict_do_update(
+                index_elements=[_turns.c.tenant_id], set_={"last_claimed_at": turn.excluded.last_claimed_at}
+            )
+        )
+        return Claim(
+            execution_id=execution_id,
+            tenant_id=claimed.tenant_id,
+            lease_token=claimed.lease_token,
+            claims=claimed.claims,
+        )
+    return None
+
+
+async def claimable_count(session: AsyncSession, *, max_running_per_tenant: int, up_to: int) -> int:
+    """How many queued executions could be claimed right now given each tenant's running limit, counting
+    no further than ``up_to`` (what the caller has room for)."""
+    if up_to <= 0:
+        return 0
+    tenants = _queued_tenants()
+    running = _count_in_state(tenants, RUNNING, up_to=max_running_per_tenant)
+    per_tenant = (
+        select(
+            func.least(
+                _count_in_state(tenants, QUEUED, up_to=up_to),
+                func.greatest(max_running_per_tenant - running, 0),
+            ).label("claimable")
+        )
+        .where(tenants.c.tenant_id.is_not(None))
+        .subquery()
+    )
+    total = (await session.execute(select(func.coalesce(func.sum(per_tenant.c.claimable), 0)))).scalar_one()
+    return min(int(total), up_to)
+
+
+async def fence(session: AsyncSession, claim: Claim) -> None:
+    """Check that ``claim`` still holds its lease and keep it from being taken until the transaction ends.
+    Run it first in every write transaction of the holder."""
+    held = await session.execute(
+        select(_queue.c.execution_id)
+        .where(
+            _queue.c.execution_id == claim.execution_id,
+            _queue.c.lease_token == claim.lease_token,
+            _queue.c.state == RUNNING,
+        )
+        .with_for_update(read=True)
+    )
+    if held.scalar_one_or_none() is None:
+        raise LeaseLost(claim)
+
+
+async def release(session: AsyncSession, claim: Claim) -> None:
+    """Take a settled execution out of the queue, if ``claim`` still holds it."""
+    released = await session.execute(
+        delete(_queue)
+        .where(_queue.c.execution_id == claim.execution_id, _queue.c.lease_token == claim.lease_token)
+        .returning(_queue.c.execution_id)
+    )
+    if released.scalar_one_or_none() is None:
+        raise LeaseLost(claim)
+
+
+async def expire_lease(session: AsyncSession, claim: Claim) -> None:
+    """Give a lease up at once, so the reaper settles the execution at its next pass instead of waiting
+    for the lease to run out; nothing happens if the lease already moved on."""
+    await session.execute(
+        update(_queue)
+        .where(_queue.c.execution_id == claim.execution_id, _queue.c.lease_token == claim.lease_token)
+        .values(lease_expires_at=func.clock_timestamp())
+    )
+
+
+async def request_cancel(session: AsyncSession, execution_id: uuid.UUID) -> Literal["queued", "running"] | None:
+    """A queued execution leaves the queue (the caller marks it cancelled); a running one is flagged for
+    its worker, which sees the flag at its next heartbeat. None when the execution is not in the queue."""
+    state = (
+        await session.execute(select(_queue.c.state).where(_queue.c.execution_id == execution_id).with_for_update())
+    ).scalar_one_or_none()
+    if state == QUEUED:
+        await session.execute(delete(_queue).where(_queue.c.execution_id == execution_id))
+        return "queued"
+    if state == RUNNING:
+        await session.execute(update(_queue).where(_queue.c.execution_id == execution_id).values(cancel_requested=True))
+        return "running"
+    return None
+
+
+def _times(count: int) -> str:
+    return "once" if count == 1 else f"{count} times"
+
+
+async def reap(session: AsyncSession, *, max_claims: int, hooks: ExecutionHooks, batch: int = 100) -> int:
+    """Settle up to ``batch`` running executions whose lease expired: queued again with a new token (the
+    old holder is fenced out) while claims remain, failed for good otherwise. Rows a holder is writing
+    right now are skipped. Returns how many were settled."""
+    expired = (
+        await session.execute(
+            select(_queue.c.execution_id, _queue.c.tenant_id, _queue.c.claims)
+            .where(_queue.c.state == RUNNING, _queue.c.lease_expires_at < func.clock_timestamp())
+            .order_by(_queue.c.lease_expires_at)
+            .limit(batch)
+            .with_for_update(skip_locked=True)
+        )
+    ).all()
+    settled = 0
+    for execution_id, tenant_id, claims in expired:
+        try:
+            # A savepoint per execution: one whose tenant rows cannot be written does not hold up the rest.
+            async with session.begin_nested():
+                if claims < max_claims:
+                    await session.execute(
+                        update(_queue)
+                        .where(_queue.c.execution_id == execution_id)
+                        .values(
+                            state=QUEUED,
+                            lease_token=_queue.c.lease_token + 1,
+                            lease_owner=None,
+                            lease_expires_at=None,
+                        )
+                    )
+                    used = f"{claims} of {max_claims} claims used"
+                    reason = f"the worker stopped answering (lease expired); queued again, {used}"
+                    await hooks.requeued(session, tenant_id=tenant_id, execution_id=execution_id, reason=reason)
+                else:
+                    await session.execute(delete(_queue).where(_queue.c.execution_id == execution_id))
+                    reason = f"the worker stopped answering {_times(claims)} (lease expired)"
+                    await hooks.abandoned(session, tenant_id=tenant_id, execution_id=execution_id, reason=reason)
+        except Exception:
+            logger.exception("could not settle execution %s after its lease expired; trying again later", execution_id)
+            continue
+        settled += 1
+    return settled

@@ -63,6 +63,7 @@ def _include_routers(app: FastAPI) -> None:
     from crewloom.audit.router import router as audit_router
     from crewloom.auth.router import router as auth_router
     from crewloom.crews.router import router as crews_router
+    from crewloom.executions.router import router as executions_router
     from crewloom.flows.router import router as flows_router
     from crewloom.health.router import router as health_router
     from crewloom.llm.router import router as llm_router
@@ -78,6 +79,7 @@ def _include_routers(app: FastAPI) -> None:
     for router in (agents_router, crews_router, tools_router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(transfer_router, prefix=API_PREFIX)
+    app.include_router(executions_router, prefix=API_PREFIX)
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -94,8 +96,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
                 pool_size=settings.database_pool_size,
                 max_overflow=settings.database_max_overflow,
             )
+        from crewloom.executions.lifecycle import running_executions
+
         try:
-            yield
+            async with running_executions(app, settings, app.state.database):
+                yield
         finally:
             if owned:
                 await app.state.database.dispose()

@@ -3,6 +3,7 @@ test refuses any route with a path parameter that is not listed."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -82,6 +83,25 @@ async def _tool(client: httpx.AsyncClient, team: Team) -> str:
     return str((await create_tool(client, team.admin, secrets={"Authorization": "Bearer owned"}))["id"])
 
 
+async def _execution(client: httpx.AsyncClient, team: Team) -> str:
+    flow_id = await _flow(client, team)
+    response = await client.post(
+        f"/api/v1/flows/{flow_id}/execute", json={"inputs": {"topic": "bees"}}, headers=team.admin.headers
+    )
+    assert response.status_code == 202, response.text
+    return str(response.json()["id"])
+
+
+async def _settled_execution(client: httpx.AsyncClient, team: Team, execution_id: str) -> Any:
+    """The execution once it stopped changing by itself, so before and after compare."""
+    for _ in range(200):
+        found = await _read(client, team, f"/api/v1/executions/{execution_id}")
+        if found["status"] in ("succeeded", "failed", "cancelled"):
+            return found
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"execution {execution_id} did not settle")
+
+
 KINDS: dict[str, OwnedKind] = {
     "agent": OwnedKind(_agent, lambda c, t, i: _read(c, t, f"/api/v1/agents/{i}")),
     "crew": OwnedKind(_crew, lambda c, t, i: _read(c, t, f"/api/v1/crews/{i}")),
@@ -91,6 +111,7 @@ KINDS: dict[str, OwnedKind] = {
     "api_key": OwnedKind(_api_key, lambda c, t, i: _listed(c, t, "/api/v1/api-keys", "id", i)),
     "flow": OwnedKind(_flow, lambda c, t, i: _read(c, t, f"/api/v1/flows/{i}")),
     "llm_provider": OwnedKind(_llm_provider, lambda c, t, i: _read(c, t, f"/api/v1/llm-providers/{i}")),
+    "execution": OwnedKind(_execution, _settled_execution),
 }
 
 # (method, path) -> (kind of the path's id, a valid body so that only ownership can refuse the call)
@@ -126,4 +147,11 @@ ROUTES_BY_ID: dict[tuple[str, str], tuple[str, dict[str, Any] | None]] = {
     ),
     ("DELETE", "/api/v1/llm-providers/{provider_id}"): ("llm_provider", None),
     ("POST", "/api/v1/llm-providers/{provider_id}/test"): ("llm_provider", {}),
+    ("POST", "/api/v1/flows/{flow_id}/execute"): ("flow", {"inputs": {"topic": "bees"}}),
+    ("POST", "/api/v1/run/{flow_id}"): ("flow", {"inputs": {"topic": "bees"}}),
+    ("POST", "/api/v1/crews/{crew_id}/kickoff"): ("crew", {"inputs": {}}),
+    ("GET", "/api/v1/executions/{execution_id}"): ("execution", None),
+    ("GET", "/api/v1/executions/{execution_id}/events"): ("execution", None),
+    ("POST", "/api/v1/executions/{execution_id}/cancel"): ("execution", None),
+    ("POST", "/api/v1/executions/{execution_id}/retry"): ("execution", None),
 }

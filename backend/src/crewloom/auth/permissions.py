@@ -31,6 +31,7 @@ class Resource(StrEnum):
     crews = "crews"
     tools = "tools"
     flows = "flows"
+    executions = "executions"
 
 
 _EVERYONE = frozenset(Role)
@@ -59,6 +60,9 @@ MATRIX: dict[tuple[Resource, Action], frozenset[Role]] = {
     (Resource.llm_providers, Action.write): _ADMINS,
     (Resource.llm_providers, Action.delete): _ADMINS,
     (Resource.llm_providers, Action.execute): _EDITORS,
+    # Anyone may watch runs; cancelling and retrying spend like starting one does.
+    (Resource.executions, Action.read): _EVERYONE,
+    (Resource.executions, Action.execute): _EDITORS,
     **{
         (resource, action): _EVERYONE if action == Action.read else _EDITORS
         for resource in (Resource.agents, Resource.crews, Resource.tools, Resource.flows)

@@ -4,6 +4,7 @@ Each command imports its work when it runs, so ``crewloom --help`` stays quick a
 in more than it needs.
 """
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -59,6 +60,19 @@ def migrate(
     raise typer.Exit(run_migrate(concurrency))
 
 
+@app.command()
+def worker(
+    concurrency: Annotated[int, typer.Option(min=1, help="Executions this worker runs at once.")] = 8,
+    hostname: Annotated[
+        str | None, typer.Option(help="Name of this worker in logs and leases (default: crewloom@<host>).")
+    ] = None,
+) -> None:
+    """Run executions queued by the API (CREWLOOM_DISPATCHER=celery), taken from CREWLOOM_REDIS_URL."""
+    from crewloom.cli.worker import run_worker
+
+    raise typer.Exit(run_worker(concurrency, hostname))
+
+
 @tenants_app.command("list")
 def tenants_list() -> None:
     """Every tenant with its schema, migration version and status."""
@@ -81,6 +95,26 @@ def keys_rotate() -> None:
     from crewloom.cli.keys import run_rotate
 
     raise typer.Exit(run_rotate())
+
+
+@app.command("run")
+def run(
+    flow: Annotated[Path, typer.Argument(help="A flow exported with GET /flows/{id}/export.")],
+    input_values: Annotated[
+        list[str] | None, typer.Option("--input", "-i", help="An input of the flow: NAME=value (repeatable).")
+    ] = None,
+    keys: Annotated[
+        list[str] | None, typer.Option("--key", help="An API key for a provider of the flow: PROVIDER NAME=key.")
+    ] = None,
+    secrets: Annotated[
+        list[str] | None, typer.Option("--secret", help="A secret of a tool of the flow: TOOL NAME.SECRET=value.")
+    ] = None,
+) -> None:
+    """Run an exported flow here, without a server: progress per node on stderr, outputs as JSON on
+    stdout; the exit status is 0 on success, 1 when the run fails, 2 for a bad file or input."""
+    from crewloom.cli.run import run_document
+
+    raise typer.Exit(run_document(flow, input_values or [], keys or [], secrets or []))
 
 
 def main() -> None:

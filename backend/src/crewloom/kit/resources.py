@@ -4,6 +4,7 @@ common fields in and out, lookups that answer 404 across tenants, and version-ch
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
@@ -93,6 +94,13 @@ class ResourceRepository(Generic[ResourceT]):
         if found is None:
             raise NotFound(f"no {self.label} with id {resource_id}")
         return found
+
+    async def get_many(self, resource_ids: Sequence[uuid.UUID]) -> list[ResourceT]:
+        """Those of ``resource_ids`` that exist in this tenant, in no particular order."""
+        if not resource_ids:
+            return []
+        statement = select(self.model).where(self.model.id.in_(resource_ids))
+        return list((await self.session.execute(statement)).scalars())
 
     def filtered(self, query: ResourceQuery) -> Select[Any]:
         statement = select(self.model)

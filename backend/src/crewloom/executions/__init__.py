@@ -1,0 +1,1 @@
+"""Executions: starting runs of flows and crews, following them, cancelling and retrying them."""

@@ -1,0 +1,36 @@
+"""Executions start and stop with the API process: the event bus its followers read, and the
+dispatcher that either runs executions here or hands them to workers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from crewloom.config import Settings
+from crewloom.db.engine import Database
+
+
+@asynccontextmanager
+async def running_executions(app: FastAPI, settings: Settings, database: Database) -> AsyncIterator[None]:
+    from crewloom.events import create_bus
+    from crewloom.executions.runner import build_hooks, build_runner
+    from crewloom.queue import CeleryDispatcher, Dispatcher, LocalDispatcher
+
+    bus = create_bus(settings)
+    dispatcher: Dispatcher
+    if settings.dispatcher == "celery":
+        dispatcher = CeleryDispatcher(settings)
+    else:
+        dispatcher = LocalDispatcher(
+            database, settings, runner=build_runner(database, settings, bus), hooks=build_hooks(settings)
+        )
+    await dispatcher.start()
+    app.state.bus = bus
+    app.state.dispatcher = dispatcher
+    try:
+        yield
+    finally:
+        await dispatcher.stop()
+        await bus.close()

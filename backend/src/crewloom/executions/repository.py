@@ -1,0 +1,172 @@
+"""Every query on executions, node runs, their events and model usage."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Executable, Result, func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crewloom.events import StoredEvent
+from crewloom.kit.pagination import PageRequest, paginate
+from crewloom.models import TENANT_SCHEMA, Execution, ExecutionEvent, LlmUsage, NodeRun
+
+if TYPE_CHECKING:
+    from crewloom.executions.recorder import NodeRunState
+
+# Events read per query when a follower catches up from the log.
+EVENT_PAGE = 500
+_NODE_RUN_FIELDS = (
+    "node_type",
+    "status",
+    "inputs",
+    "output",
+    "details",
+    "error",
+    "attempts",
+    "reused",
+    "tokens_in",
+    "tokens_out",
+    "cost",
+    "started_at",
+    "finished_at",
+)
+
+
+class ExecutionRepository:
+    """``schema`` maps the tenant tables per statement, for a session that is not bound to the tenant
+    (the reaper's, which works across tenants in one transaction)."""
+
+    def __init__(self, session: AsyncSession, *, schema: str | None = None) -> None:
+        self.session = session
+        self._options: dict[str, Any] = {"schema_translate_map": {TENANT_SCHEMA: schema}} if schema else {}
+
+    async def _execute(self, statement: Executable, rows: list[dict[str, Any]] | None = None) -> Result[Any]:
+        return await self.session.execute(statement, rows, execution_options=self._options)
+
+    async def add(self, execution: Execution) -> Execution:
+        self.session.add(execution)
+        await self.session.flush()
+        return execution
+
+    async def get(self, execution_id: uuid.UUID) -> Execution | None:
+        return await self.session.get(Execution, execution_id)
+
+    async def get_for_update(self, execution_id: uuid.UUID) -> Execution | None:
+        statement = select(Execution).where(Execution.id == execution_id).with_for_update()
+        return (await self.session.execute(statement)).scalar_one_or_none()
+
+    async def page(
+        self,
+        request: PageRequest,
+        *,
+        flow_id: uuid.UUID | None,
+        crew_id: uuid.UUID | None,
+        status: str | None,
+        since: datetime | None,
+        until: datetime | None,
+    ) -> tuple[list[Execution], str | None]:
+        statement = select(Execution)
+        if flow_id is not None:
+            statement = statement.where(Execution.flow_id == flow_id)
+        if crew_id is not None:
+            statement = statement.where(Execution.crew_id == crew_id)
+        if status is not None:
+            statement = statement.where(Execution.status == status)
+        if since is not None:
+            statement = statement.where(Execution.created_at >= since)
+        if until is not None:
+            statement = statement.where(Execution.created_at < until)
+        rows, cursor = await paginate(
+            self.session,
+            statement,
+            request=request,
+            sort=Execution.created_at,
+            tiebreak=Execution.id,
+            descending=True,
+        )
+        return list(rows), cursor
+
+    async def update_execution(self, execution_id: uuid.UUID, values: Mapping[str, Any]) -> None:
+        await self._execute(update(Execution).where(Execution.id == execution_id).values(**values))
+
+    async def next_event_id(self, execution_id: uuid.UUID) -> int | None:
+        """Take the next event id for a writer that does not hold the lease (the reaper, a cancel);
+        None when the execution is gone."""
+        statement = (
+            update(Execution)
+            .where(Execution.id == execution_id)
+            .values(last_event_id=Execution.last_event_id + 1)
+            .returning(Execution.last_event_id)
+        )
+        found = (await self._execute(statement)).scalar_one_or_none()
+        return int(found) if found is not None else None
+
+    async def add_events(self, execution_id: uuid.UUID, events: Sequence[StoredEvent]) -> None:
+        if not events:
+            return
+        rows = [
+            {
+                "execution_id": execution_id,
+                "id": event.id,
+                "type": event.type,
+                "node_id": event.node_id,
+                "data": event.data,
+                "created_at": event.at,
+            }
+            for event in events
+        ]
+        await self._execute(insert(ExecutionEvent), rows)
+
+    async def events_after(self, execution_id: uuid.UUID, after: int, limit: int = EVENT_PAGE) -> list[StoredEvent]:
+        statement = (
+            select(ExecutionEvent)
+            .where(ExecutionEvent.execution_id == execution_id, ExecutionEvent.id > after)
+            .order_by(ExecutionEvent.id)
+            .limit(limit)
+        )
+        rows = (await self.session.execute(statement)).scalars()
+        return [
+            StoredEvent(id=row.id, type=row.type, node_id=row.node_id, data=row.data, at=row.created_at) for row in rows
+        ]
+
+    async def upsert_node_runs(self, execution_id: uuid.UUID, states: Mapping[str, NodeRunState]) -> None:
+        if not states:
+            return
+        rows = [
+            {"execution_id": execution_id, "node_id": node_id}
+            | {name: getattr(state, name) for name in _NODE_RUN_FIELDS}
+            for node_id, state in states.items()
+        ]
+        statement = insert(NodeRun).values(rows)
+        statement = statement.on_conflict_do_update(
+            index_elements=[NodeRun.execution_id, NodeRun.node_id],
+            set_={name: statement.excluded[name] for name in _NODE_RUN_FIELDS},
+        )
+        await self.session.execute(statement)
+
+    async def node_runs(self, execution_id: uuid.UUID) -> list[NodeRun]:
+        statement = select(NodeRun).where(NodeRun.execution_id == execution_id).order_by(NodeRun.started_at, NodeRun.id)
+        return list((await self.session.execute(statement)).scalars())
+
+    async def mark_unsettled_node_runs(self, execution_id: uuid.UUID, status: str, error: str, at: datetime) -> None:
+        statement = (
+            update(NodeRun)
+            .where(NodeRun.execution_id == execution_id, NodeRun.status == "running")
+            .values(status=status, error=error, finished_at=at)
+        )
+        await self._execute(statement)
+
+    async def usage_by_node(self, execution_id: uuid.UUID) -> dict[str, tuple[int, float | None]]:
+        """Model calls and their cost per node: the gateway's own record, failed calls included."""
+        statement = (
+            select(LlmUsage.node_id, func.count(), func.sum(LlmUsage.cost))
+            .where(LlmUsage.execution_id == execution_id)
+            .group_by(LlmUsage.node_id)
+        )
+        rows = await self.session.execute(statement)
+        return {str(node_id): (int(calls), float(cost) if cost is not None else None) for node_id, calls, cost in rows}

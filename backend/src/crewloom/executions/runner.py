@@ -1,0 +1,201 @@
+"""Running one claimed execution in a worker, and settling those whose worker went away: the glue
+between the queue, the engine and the tenant's tables."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crewloom.config import Settings
+from crewloom.db.engine import Database
+from crewloom.engine.graph import Graph
+from crewloom.engine.runtime import NodeOutcome, RunFailed, RunOutcome, Usage, run_flow
+from crewloom.events import EventBus, StoredEvent, create_bus
+from crewloom.executions.recorder import EventRecorder
+from crewloom.executions.repository import ExecutionRepository
+from crewloom.executions.resources import RunResources
+from crewloom.kit.ids import tenant_schema_name
+from crewloom.kit.keyring import KeyRingSource
+from crewloom.models import NodeRun
+from crewloom.models.base import utcnow
+from crewloom.queue import Claim, ExecutionHooks, ExecutionRunner, Lease, LeaseLost, fence, release
+
+logger = logging.getLogger(__name__)
+
+SETTLED = frozenset({"succeeded", "failed", "cancelled"})
+
+
+def _reusable(runs: list[NodeRun]) -> dict[str, NodeOutcome]:
+    return {
+        run.node_id: NodeOutcome(
+            status="succeeded",
+            output=run.output,
+            usage=Usage(tokens_in=run.tokens_in, tokens_out=run.tokens_out, cost=run.cost),
+            attempts=run.attempts,
+            details=run.details,
+        )
+        for run in runs
+        if run.status == "succeeded"
+    }
+
+
+class ExecutionWorker:
+    """Runs a claimed execution: outputs of nodes that already succeeded (in the execution it retries,
+    or before an earlier holder of this one died) are reused; everything else runs."""
+
+    def __init__(self, database: Database, settings: Settings, bus: EventBus) -> None:
+        self._database = database
+        self._settings = settings
+        self._bus = bus
+        self._keyrings = KeyRingSource(settings)
+
+    async def __call__(self, claim: Claim, lease: Lease) -> None:
+        schema = tenant_schema_name(claim.tenant_id)
+        async with self._database.session(schema) as session:
+            repository = ExecutionRepository(session)
+            execution = await repository.get(claim.execution_id)
+            if execution is None or execution.status in SETTLED:
+                # Deleted with its tenant, or settled by a holder that lost the lease at the last moment.
+                await fence(session, claim)
+                await release(session, claim)
+                await session.commit()
+                return
+            reuse = _reusable(await repository.node_runs(execution.retry_of)) if execution.retry_of else {}
+            reuse |= _reusable(await repository.node_runs(execution.id))
+            graph_document: dict[str, Any] = execution.graph
+            inputs: dict[str, Any] = execution.inputs
+            last_event_id = execution.last_event_id
+        graph = Graph.model_validate(graph_document)
+        resources: RunResources | None = None
+        recorder = EventRecorder(
+            self._database,
+            schema=schema,
+            claim=claim,
+            bus=self._bus,
+            node_types={node.id: node.type for node in graph.nodes},
+            last_event_id=last_event_id,
+            secrets=lambda: resources.secrets if resources is not None else set(),
+        )
+        resources = RunResources(
+            self._database,
+            schema=schema,
+            tenant_id=claim.tenant_id,
+            keyring=self._keyrings.current(),
+            recorder=recorder,
+        )
+        recorder.start()
+        run = asyncio.create_task(self._run(graph, inputs, resources, recorder, lease, reuse))
+        lost = asyncio.create_task(_first_of(lease.lost, recorder.lost))
+        await asyncio.wait({run, lost}, return_when=asyncio.FIRST_COMPLETED)
+        if not run.done():
+            logger.warning("lost the lease of execution %s; another worker takes it over", claim.execution_id)
+            run.cancel()
+            await asyncio.gather(run, return_exceptions=True)
+            await recorder.abandon()
+            return
+        lost.cancel()
+        try:
+            await recorder.finish(run.result())
+        except LeaseLost:
+            logger.warning("execution %s was taken over before it could be settled here", claim.execution_id)
+            await recorder.abandon()
+
+    async def _run(
+        self,
+        graph: Graph,
+        inputs: dict[str, Any],
+        resources: RunResources,
+        recorder: EventRecorder,
+        lease: Lease,
+        reuse: dict[str, NodeOutcome],
+    ) -> RunOutcome:
+        try:
+            return await run_flow(
+                graph,
+                inputs,
+                services=resources.services(),
+                emit=recorder.emit,
+                cancelled=lease.cancel_requested,
+                reuse=reuse,
+                concurrency=self._settings.node_concurrency,
+            )
+        except Exception as exc:
+            # A bug or a graph that no longer validates: the run fails with the reason, never hangs.
+            logger.exception("execution %s crashed", recorder.execution_id)
+            error = f"the run stopped unexpectedly: {type(exc).__name__}: {exc}"
+            await recorder.emit(RunFailed(error=error, usage=Usage()))
+            return RunOutcome(status="failed", nodes={}, error=error)
+
+
+async def _first_of(*events: asyncio.Event) -> None:
+    waiters = [asyncio.create_task(event.wait()) for event in events]
+    try:
+        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
+
+
+async def settle_without_worker(
+    session: AsyncSession, *, tenant_id: uuid.UUID, execution_id: uuid.UUID, status: str, reason: str, event: str
+) -> StoredEvent | None:
+    """Write a state change of an execution nobody runs (requeued, abandoned, cancelled while queued),
+    with its event, in the caller's transaction. None when the tenant or the execution is gone."""
+    repository = ExecutionRepository(session, schema=tenant_schema_name(tenant_id))
+    event_id = await repository.next_event_id(execution_id)
+    if event_id is None:
+        return None
+    now = utcnow()
+    values: dict[str, Any] = {"status": status}
+    if status in SETTLED:
+        values.update(finished_at=now, error=reason if status == "failed" else None)
+        await repository.mark_unsettled_node_runs(execution_id, "failed" if status == "failed" else status, reason, now)
+    await repository.update_execution(execution_id, values)
+    stored = StoredEvent(id=event_id, type=event, node_id=None, data=_event_data(event, reason), at=now)
+    await repository.add_events(execution_id, [stored])
+    return stored
+
+
+def _event_data(event: str, reason: str) -> dict[str, Any]:
+    if event == "run_failed":
+        return {"error": reason, "usage": {"tokens_in": 0, "tokens_out": 0, "cost": None}, "failed_nodes": []}
+    if event == "run_cancelled":
+        return {"usage": {"tokens_in": 0, "tokens_out": 0, "cost": None}}
+    return {"reason": reason}
+
+
+class ExecutionSettling:
+    """What the reaper does to the tenant's rows when a lease expires."""
+
+    async def requeued(
+        self, session: AsyncSession, *, tenant_id: uuid.UUID, execution_id: uuid.UUID, reason: str
+    ) -> None:
+        await settle_without_worker(
+            session,
+            tenant_id=tenant_id,
+            execution_id=execution_id,
+            status="queued",
+            reason=reason,
+            event="run_requeued",
+        )
+
+    async def abandoned(
+        self, session: AsyncSession, *, tenant_id: uuid.UUID, execution_id: uuid.UUID, reason: str
+    ) -> None:
+        await settle_without_worker(
+            session, tenant_id=tenant_id, execution_id=execution_id, status="failed", reason=reason, event="run_failed"
+        )
+
+
+def build_runner(database: Database, settings: Settings, bus: EventBus | None = None) -> ExecutionRunner:
+    """The runner of a worker process; the API process running executions itself passes the bus its
+    followers read, which matters for the in-memory bus."""
+    return ExecutionWorker(database, settings, bus or create_bus(settings))
+
+
+def build_hooks(settings: Settings) -> ExecutionHooks:
+    return ExecutionSettling()

@@ -29,12 +29,16 @@ def run_cli(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess
 
 
 class CliProcess:
-    """A long-running command (``up``, ``api``) whose combined output is collected line by line."""
+    """A long-running command (``up``, ``api``, ``worker``) whose combined output is collected line by line;
+    ``program`` replaces the ``crewloom`` executable (a test's own entry point, run from ``cwd``)."""
 
-    def __init__(self, *args: str, env: dict[str, str]) -> None:
+    def __init__(
+        self, *args: str, env: dict[str, str], program: list[str] | None = None, cwd: Path | None = None
+    ) -> None:
         self.process = subprocess.Popen(  # noqa: S603
-            [CREWLOOM, *args],
+            [*(program or [CREWLOOM]), *args],
             env=env,
+            cwd=cwd,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

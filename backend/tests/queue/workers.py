@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import re
 import signal
-import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
-from tests.cli.running import cli_env
+from tests.cli.running import CliProcess, cli_env
 
 BACKEND = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 60.0
@@ -30,54 +27,21 @@ def worker_env(database_url: str, redis_url: str, data_dir: Path) -> dict[str, s
     )
 
 
-class WorkerProcess:
+class WorkerProcess(CliProcess):
+    """A worker of the queue tests' own runner (tests.queue.worker_process) named ``name``."""
+
     def __init__(self, name: str, env: dict[str, str], *, concurrency: int = 2) -> None:
-        self.name = name
-        self.process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "tests.queue.worker_process", name, str(concurrency)],
-            cwd=BACKEND,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
+        super().__init__(
+            name, str(concurrency), env=env, program=[sys.executable, "-m", "tests.queue.worker_process"], cwd=BACKEND
         )
-        self._lines: list[str] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self._lines.append(line)
-
-    @property
-    def output(self) -> str:
-        return "".join(self._lines)
+        self.name = name
 
     def wait_ready(self, timeout: float = STARTUP_SECONDS) -> None:
-        deadline = time.monotonic() + timeout
-        pattern = re.compile(rf"{re.escape(self.name)}@queue-tests ready\.")
-        while not pattern.search(self.output):
-            if self.process.poll() is not None:
-                self._reader.join(timeout=5)
-                raise AssertionError(f"worker {self.name} exited with {self.process.returncode}:\n{self.output}")
-            if time.monotonic() > deadline:
-                raise AssertionError(f"worker {self.name} not ready within {timeout} s:\n{self.output}")
-            time.sleep(0.05)
+        self.wait_for(rf"{re.escape(self.name)}@queue-tests ready\.", timeout)
 
     def kill(self) -> None:
-        self.process.kill()
-        self.process.wait(timeout=30)
+        self.signal(signal.SIGKILL)
 
-    def stop(self, timeout: float = 30) -> int:
+    def stop(self) -> int:
         """SIGTERM, then the exit code once the worker finished what it was running."""
-        self.process.send_signal(signal.SIGTERM)
-        code = self.process.wait(timeout=timeout)
-        self._reader.join(timeout=5)
-        return code
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=30)
+        return self.signal(signal.SIGTERM)

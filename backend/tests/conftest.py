@@ -46,6 +46,18 @@ def database_url() -> str:
     return DATABASE_URL
 
 
+def separate_database(suffix: str) -> str:
+    """A new, migrated database beside the shared one, for tests whose dispatchers must not meet the
+    shared API server's: that server's dispatcher would claim their queued executions under its own
+    settings."""
+    parsed = make_url(async_url(DATABASE_URL))
+    url = parsed.set(database=f"{parsed.database}_{suffix}", drivername="postgresql")
+    rendered = url.render_as_string(hide_password=False)
+    asyncio.run(_recreate_database(rendered))
+    asyncio.run(migrate_public(rendered))
+    return rendered
+
+
 def make_settings(database_url: str, data_dir: Path, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "database_url": database_url,

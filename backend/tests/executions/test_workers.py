@@ -20,7 +20,7 @@ import pytest
 from crewloom.config import Settings
 from crewloom.kit.encryption import format_keys, new_master_key
 from tests.agents.factories import create_agent, create_crew, provider_id
-from tests.conftest import make_settings, register
+from tests.conftest import make_settings, register, separate_database
 from tests.executions.cluster import Workers, running_workers
 from tests.executions.runs import chain, create_flow, detail, execute, follow, llm_node, mock_provider, wait_for
 from tests.flows.graphs import edge, input_node, node, output_node
@@ -57,6 +57,11 @@ def weather_url() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def private_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrivateRedis]:
     yield from running_private_redis(tmp_path_factory.mktemp("redis"))
+
+
+@pytest.fixture(scope="module")
+def database_url() -> str:
+    return separate_database("cluster")
 
 
 @pytest.fixture(scope="module")

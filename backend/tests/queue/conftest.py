@@ -3,35 +3,27 @@ dispatcher would claim their rows), tenants, and the tables the recording runner
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, make_url
+from sqlalchemy import delete
 from sqlalchemy.schema import CreateSchema
 
 from crewloom.config import Settings
-from crewloom.db.engine import Database, async_url
-from crewloom.db.migrations.parallel import migrate_public
+from crewloom.db.engine import Database
 from crewloom.models import DispatchTurn, QueuedExecution, Tenant
 from crewloom.queue import Claim, claim_next, enqueue, reap
-from tests.conftest import _recreate_database, make_settings
+from tests.conftest import make_settings, separate_database
 from tests.queue.recording import RECORDING_SCHEMA, RecordingHooks, recording_metadata
 
 TenantFactory = Callable[[int], Awaitable[list[uuid.UUID]]]
 
 
 @pytest.fixture(scope="session")
-def queue_database_url(database_url: str) -> str:
-    parsed = make_url(async_url(database_url))
-    url = parsed.set(database=f"{parsed.database}_dispatch", drivername="postgresql").render_as_string(
-        hide_password=False
-    )
-    asyncio.run(_recreate_database(url))
-    asyncio.run(migrate_public(url))
-    return url
+def queue_database_url() -> str:
+    return separate_database("dispatch")
 
 
 @pytest.fixture(scope="session")

@@ -36,6 +36,9 @@ from crewloom.queue import Claim, LeaseLost, fence, release
 
 logger = logging.getLogger(__name__)
 
+# A writer that lost its lease has nothing more to write; its flush in flight gets this long to end.
+_ABANDON_WAIT_SECONDS = 2.0
+
 
 @dataclass
 class NodeRunState:
@@ -105,6 +108,7 @@ class EventRecorder:
         self._started = False
         self._wake = asyncio.Event()
         self._flusher: asyncio.Task[None] | None = None
+        self._closing = False
         self._lock = asyncio.Lock()
         # Set when a flush found the lease gone: another worker owns the execution now.
         self.lost = asyncio.Event()
@@ -160,6 +164,8 @@ class EventRecorder:
     async def _flush_loop(self) -> None:
         while True:
             await self._wake.wait()
+            if self._closing:
+                return
             self._wake.clear()
             started = time.perf_counter()
             try:
@@ -240,12 +246,7 @@ class EventRecorder:
 
     async def finish(self, outcome: RunOutcome) -> None:
         """Write everything left with the final state and give the lease back, in one transaction."""
-        if self._flusher is not None:
-            # Under the lock no flush is in flight: cancelling one in the middle of its commit could leave
-            # its events both written and back in the buffer, to be written twice.
-            async with self._lock:
-                self._flusher.cancel()
-            await asyncio.gather(self._flusher, return_exceptions=True)
+        await self._stop_flusher()
         await self.flush(outcome)
         try:
             await self._bus.finish(self.execution_id)
@@ -254,6 +255,16 @@ class EventRecorder:
 
     async def abandon(self) -> None:
         """Stop writing: the lease is gone, and so is the right to write."""
-        if self._flusher is not None:
+        await self._stop_flusher(wait_seconds=_ABANDON_WAIT_SECONDS)
+
+    async def _stop_flusher(self, wait_seconds: float | None = None) -> None:
+        """The flusher ends its flush in flight, then stops by itself. Cancelling it instead could land in
+        the middle of a commit (its events written, yet kept to be written again), and a driver that
+        swallows the cancellation would leave it waiting forever."""
+        if self._flusher is None:
+            return
+        self._closing = True
+        self._wake.set()
+        done, _ = await asyncio.wait({self._flusher}, timeout=wait_seconds)
+        if not done:
             self._flusher.cancel()
-            await asyncio.gather(self._flusher, return_exceptions=True)

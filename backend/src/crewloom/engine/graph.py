@@ -82,8 +82,8 @@ class GraphSettings(BaseModel):
 class Graph(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    nodes: list[Node] = Field(default_factory=list, max_length=500)
-    edges: list[Edge] = Field(default_factory=list, max_length=2000)
+    nodes: list[Node] = Field(default_factory=list, max_length=2000)
+    edges: list[Edge] = Field(default_factory=list, max_length=5000)
     settings: GraphSettings = Field(default_factory=GraphSettings)
 
     def stored(self) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crewloom.db.engine import Database
 from crewloom.engine.runtime import (
+    TERMINAL_TYPES,
     NodeCancelled,
     NodeFailed,
     NodeSkipped,
@@ -185,9 +186,16 @@ class EventRecorder:
     async def flush(self, outcome: RunOutcome | None = None) -> None:
         async with self._lock:
             events, usage, changed = self._events, self._usage, self._changed
+            held: list[StoredEvent] = []
+            if outcome is None:
+                # The run's last event goes out with its final state only: a follower that sees it and then
+                # reads the execution must find it settled.
+                last = next((index for index, event in enumerate(events) if event.type in TERMINAL_TYPES), None)
+                if last is not None:
+                    events, held = events[:last], events[last:]
             if not (events or usage or changed or outcome):
                 return
-            self._events, self._usage, self._changed = [], [], set()
+            self._events, self._usage, self._changed = held, [], set()
             committed = False
             try:
                 async with self._database.session(self._schema) as session:

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import TemplateError
+from jinja2 import Template, TemplateError
 
 from crewloom.engine import templates
 from crewloom.engine.graph import Graph
@@ -110,9 +110,15 @@ def _environment() -> ImmutableSandboxedEnvironment:
     return templates.environment()
 
 
+@lru_cache(maxsize=4096)
+def _compiled(source: str) -> Template:
+    # A flow renders the same few templates on every run; compiling is most of rendering's cost.
+    return _environment().from_string(source)
+
+
 def render(source: str, context: Mapping[str, Any], *, field: str) -> str:
     try:
-        return _environment().from_string(source).render(context)
+        return _compiled(source).render(context)
     except TemplateError as exc:
         raise NodeError(f"{field}: {type(exc).__name__}: {exc.message}", retryable=False) from None
     except Exception as exc:
@@ -136,7 +142,10 @@ def evaluate_condition(expression: str, context: Mapping[str, Any]) -> bool:
     environment = _cel()
     try:
         program = environment.program(environment.compile(expression))
-        activation = {name: json_to_cel(value) for name, value in context.items()}
+        # CEL takes plain JSON values; the upstream outputs are a read-only view.
+        activation = {
+            name: json_to_cel(dict(value) if isinstance(value, Mapping) else value) for name, value in context.items()
+        }
         result = program.evaluate(activation)
     except CELParseError as exc:
         raise NodeError(f"expression: not a CEL expression: {exc}", retryable=False) from None

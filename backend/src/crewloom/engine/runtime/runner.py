@@ -9,6 +9,7 @@ Input nodes always run again, so reused outcomes only ever see the inputs of the
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -31,6 +32,7 @@ from crewloom.engine.runtime.events import (
 from crewloom.engine.runtime.handlers import HANDLERS, NodeCall, render_templates
 from crewloom.engine.runtime.results import NodeOutcome, RunOutcome
 from crewloom.engine.runtime.services import NodeReporter, RunServices
+from crewloom.engine.runtime.upstream import Ancestry, UpstreamOutputs
 from crewloom.engine.topology import Topology
 from crewloom.engine.validation import parse_config
 
@@ -70,10 +72,19 @@ class _Run:
         for edge in graph.edges:
             if edge.source in self.nodes and edge.target in self.nodes:
                 self.incoming[edge.target].append(edge)
-        topology = Topology(
+        self.topology = Topology(
             list(self.nodes), [(edge.source, edge.target) for edges in self.incoming.values() for edge in edges]
         )
-        self.ancestors = {node_id: topology.ancestors(node_id) for node_id in self.nodes}
+        self.ancestry = Ancestry(self.topology)
+        # A node is decided once its last predecessor settles, so deciding costs nothing per waiting node.
+        self.children: dict[str, set[str]] = {node_id: set() for node_id in self.nodes}
+        for node_id, edges in self.incoming.items():
+            for edge in edges:
+                self.children[edge.source].add(node_id)
+        self.unsettled_parents = {
+            node_id: len({edge.source for edge in self.incoming[node_id]}) for node_id in self.nodes
+        }
+        self.ready = deque(node_id for node_id, count in self.unsettled_parents.items() if count == 0)
         self.reuse = {
             node_id: outcome
             for node_id, outcome in reuse.items()
@@ -91,6 +102,11 @@ class _Run:
         return self.cancelled()
 
     async def settle(self, node_id: str, outcome: NodeOutcome, event: RunEvent | None = None) -> None:
+        if node_id not in self.outcomes:
+            for child in self.children[node_id]:
+                self.unsettled_parents[child] -= 1
+                if self.unsettled_parents[child] == 0:
+                    self.ready.append(child)
         self.outcomes[node_id] = outcome
         if event is not None:
             await self.emit(event)
@@ -116,12 +132,7 @@ class _Run:
         return edge.source_handle == BRANCH_HANDLES[0 if source.output else 1]
 
     def context(self, node_id: str) -> dict[str, Any]:
-        upstream = {
-            ancestor: {"output": self.outcomes[ancestor].output}
-            for ancestor in self.ancestors[node_id]
-            if ancestor in self.outcomes and self.outcomes[ancestor].status == "succeeded"
-        }
-        return {"inputs": self.inputs, "nodes": upstream}
+        return {"inputs": self.inputs, "nodes": UpstreamOutputs(node_id, self.ancestry, self.outcomes)}
 
     async def start(self, node_id: str) -> None:
         reused = self.reuse.get(node_id)
@@ -197,24 +208,23 @@ class _Run:
             await asyncio.sleep(backoff * 2 ** (attempt - 1))
         raise AssertionError("unreachable: the last attempt returns")
 
-    async def advance(self, pending: list[str]) -> None:
+    async def advance(self, pending: dict[str, None]) -> None:
         """Settle and start every pending node whose predecessors are settled, until none is left to decide."""
-        progressed = True
-        while progressed:
-            progressed = False
-            for node_id in list(pending):
-                decision = self.decide(node_id)
-                if decision is None:
-                    continue
-                pending.remove(node_id)
-                progressed = True
-                if isinstance(decision, _Skip):
-                    outcome = NodeOutcome(status="skipped")
-                    await self.settle(node_id, outcome, NodeSkipped(node_id=node_id, reason=decision.reason))
-                else:
-                    await self.start(node_id)
+        while self.ready:
+            node_id = self.ready.popleft()
+            if node_id not in pending:
+                continue
+            decision = self.decide(node_id)
+            if decision is None:
+                continue
+            del pending[node_id]
+            if isinstance(decision, _Skip):
+                outcome = NodeOutcome(status="skipped")
+                await self.settle(node_id, outcome, NodeSkipped(node_id=node_id, reason=decision.reason))
+            else:
+                await self.start(node_id)
 
-    async def halt(self, pending: list[str]) -> None:
+    async def halt(self, pending: dict[str, None]) -> None:
         """Cancel the running nodes and mark the unstarted ones cancelled."""
         tasks = list(self.running)
         for task in tasks:
@@ -232,7 +242,7 @@ class _Run:
 
     async def execute(self) -> bool:
         """Run every node; True if the run was cancelled."""
-        pending = list(self.nodes)
+        pending = dict.fromkeys(self.nodes)
         while True:
             if self.is_cancelled():
                 await self.halt(pending)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping, Sequence
+from typing import TypeVar
 
 from crewloom.agents.repository import AgentRepository
 from crewloom.crews.repository import CrewRepository
@@ -23,6 +24,17 @@ from crewloom.llm.gateway import ChatMessage, Completion, ProviderCallError, Pro
 from crewloom.llm.repository import ProviderRepository
 from crewloom.models import Agent, LlmUsage, Tool
 from crewloom.tools.repository import ToolRepository
+
+_Row = TypeVar("_Row", Tool, Agent)
+
+
+def _every_one(rows: Sequence[_Row], ids: Sequence[uuid.UUID], what: str) -> dict[uuid.UUID, _Row]:
+    """The rows by id, or a NodeError naming the ids that no longer exist (deleted since the flow was saved)."""
+    found = {row.id: row for row in rows}
+    missing = [str(row_id) for row_id in ids if row_id not in found]
+    if missing:
+        raise NodeError(f"these {what} no longer exist: {', '.join(missing)}", retryable=False)
+    return found
 
 
 class RunResources:
@@ -103,11 +115,7 @@ class RunResources:
         if not tool_ids:
             return []
         async with self._database.session(self._schema) as session:
-            rows = await ToolRepository(session).get_many(tool_ids)
-        found = {tool.id: tool for tool in rows}
-        missing = [str(tool_id) for tool_id in tool_ids if tool_id not in found]
-        if missing:
-            raise NodeError(f"these tools no longer exist: {', '.join(missing)}", retryable=False)
+            found = _every_one(await ToolRepository(session).get_many(tool_ids), tool_ids, "tools")
         return [self._tool_spec(found[tool_id]) for tool_id in tool_ids]
 
     def _tool_spec(self, tool: Tool) -> ToolSpec:
@@ -118,12 +126,7 @@ class RunResources:
 
     async def _agents(self, agent_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Agent]:
         async with self._database.session(self._schema) as session:
-            rows = await AgentRepository(session).get_many(agent_ids)
-        found = {agent.id: agent for agent in rows}
-        missing = [str(agent_id) for agent_id in agent_ids if agent_id not in found]
-        if missing:
-            raise NodeError(f"these agents no longer exist: {', '.join(missing)}", retryable=False)
-        return found
+            return _every_one(await AgentRepository(session).get_many(agent_ids), agent_ids, "agents")
 
     async def run_agent(self, config: AgentConfig, task: str, reporter: NodeReporter) -> NodeResult:
         agent = (await self._agents([config.agent_id]))[config.agent_id]

@@ -17,7 +17,8 @@ end, and on Redis database 13 (``CREWLOOM_BENCH_REDIS_URL``), emptied at the sta
 ``crewloom api`` twice (in-process dispatcher, then Celery) and two ``crewloom worker`` processes, and stops them
 all; no request leaves loopback. ``CREWLOOM_BENCH_EXECUTIONS`` changes the count of figure 3 (500),
 ``CREWLOOM_BENCH_TENANT_LIMIT`` the per-tenant running limit given to that cluster (1000), and
-``CREWLOOM_BENCH_LLM_LATENCY_MS`` the latency of the loopback model server (20). The processes, the servers and the
+``CREWLOOM_BENCH_LLM_LATENCY_MS`` the latency of the loopback model server (20), and ``CREWLOOM_BENCH_FIGURES`` which
+figures to measure ("1,2,3,4"). The processes, the servers and the
 API calls are in ``engine_cluster.py``, the crew of figure 2 in ``engine_crew.py``.
 """
 
@@ -33,7 +34,7 @@ import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -98,6 +99,7 @@ SSE_TARGET_MS = 100.0
 WORKERS = ("bench-one", "bench-two")
 WORKER_CONCURRENCY = math.ceil(SSE_EXECUTIONS / len(WORKERS))
 SETTLED = ("succeeded", "failed", "cancelled")
+FIGURES = {figure.strip() for figure in os.environ.get("CREWLOOM_BENCH_FIGURES", "1,2,3,4").split(",")}
 
 
 def verdict(ok: bool) -> str:
@@ -363,8 +365,11 @@ async def sse_latency(api: httpx.AsyncClient, account: Account, workers: Workers
     )
 
 
-async def measured(figure: Awaitable[None]) -> None:
-    """Runs one figure; one that cannot be measured says why, and the others still run."""
+async def measured(number: str, figure: Coroutine[Any, Any, None]) -> None:
+    """Runs one figure, if asked for; one that cannot be measured says why, and the others still run."""
+    if number not in FIGURES:
+        figure.close()
+        return
     try:
         await figure
     except (BenchError, OSError, EOFError, httpx.HTTPError) as exc:
@@ -392,8 +397,8 @@ async def main() -> None:
             with running_api(crewloom_env(Path(data_dir), redis=False)) as base_url:
                 async with httpx.AsyncClient(base_url=base_url, timeout=60) as api:
                     account = await register(api, "Engine bench")
-                    await measured(orchestration_overhead(api, account))
-                    await measured(crew_overhead(api, account, chat.base_url))
+                    await measured("1", orchestration_overhead(api, account))
+                    await measured("2", crew_overhead(api, account, chat.base_url))
             cluster = crewloom_env(
                 Path(data_dir), redis=True, dispatcher="celery", max_running_per_tenant=str(TENANT_LIMIT)
             )
@@ -403,10 +408,10 @@ async def main() -> None:
                     async with httpx.AsyncClient(base_url=base_url, timeout=60) as api:
                         account = await register(api, "Cluster bench")
                         await asyncio.to_thread(workers.start)
-                        await measured(throughput(api, account, database))
+                        await measured("3", throughput(api, account, database))
                         # Stopped, so that the runs of figure 4 wait in the queue until every follower is connected.
                         await asyncio.to_thread(workers.stop)
-                        await measured(sse_latency(api, account, workers))
+                        await measured("4", sse_latency(api, account, workers))
                 finally:
                     workers.stop()
     finally:

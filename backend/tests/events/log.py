@@ -105,5 +105,10 @@ def parse_frame(frame: str) -> dict[str, Any]:
     return document
 
 
-def event_ids(frames: list[str]) -> list[int]:
-    return [parse_frame(frame)["id"] for frame in frames if frame != HEARTBEAT_FRAME]
+def split_frames(chunks: list[str]) -> list[str]:
+    """The frames of the chunks a follower yielded: one chunk holds every event that arrived together."""
+    return [frame + "\n\n" for chunk in chunks for frame in chunk.split("\n\n")[:-1]]
+
+
+def event_ids(chunks: list[str]) -> list[int]:
+    return [parse_frame(frame)["id"] for frame in split_frames(chunks) if frame != HEARTBEAT_FRAME]

@@ -11,7 +11,7 @@ import pytest
 from crewloom.errors import BadRequest
 from crewloom.events import HEARTBEAT_FRAME, EventBus, parse_last_event_id
 from tests.events.conftest import BusFactory
-from tests.events.log import EventLog, collect, event_ids, following, produce
+from tests.events.log import EventLog, collect, event_ids, following, produce, split_frames
 
 
 async def test_followers_resuming_anywhere_get_each_event_once_while_the_run_goes_on(
@@ -44,9 +44,21 @@ async def test_the_stream_ends_right_after_the_terminal_event(
     await produce(log, bus, execution_id, 4)
     # Whatever a confused writer adds after the end is never sent.
     await bus.publish(execution_id, [log.append("node_log")])
-    frames = await collect(following(execution_id, 0, log, bus))
+    frames = split_frames(await collect(following(execution_id, 0, log, bus)))
     assert event_ids(frames) == [1, 2, 3, 4]
     assert frames[-1].startswith("id: 4\nevent: run_succeeded\n")
+
+
+async def test_events_that_arrive_together_go_out_as_one_chunk(
+    bus: EventBus, log: EventLog, execution_id: uuid.UUID
+) -> None:
+    await bus.publish(execution_id, [log.append("run_started")])
+    frames = following(execution_id, 0, log, bus)
+    assert event_ids([await anext(frames)]) == [1]
+    await bus.publish(execution_id, [log.append("node_started"), log.append("node_log"), log.append("run_succeeded")])
+    chunks = await collect(frames)
+    assert len(chunks) == 1
+    assert event_ids(chunks) == [2, 3, 4]
 
 
 async def test_a_trimmed_stream_is_filled_from_the_log(

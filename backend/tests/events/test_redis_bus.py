@@ -79,7 +79,7 @@ async def test_two_hundred_followers_share_one_reader_connection(
         await redis_bus.publish(execution_id, [log.append("node_started")])
 
     async def all_live() -> bool:
-        return len(frames) == 200 and all(len(received) >= 2 for received in frames.values())
+        return len(frames) == 200 and all(len(event_ids(received)) >= 2 for received in frames.values())
 
     await eventually(all_live)
     database = REDIS_URL.rsplit("/", 1)[-1]

@@ -8,7 +8,7 @@ import asyncio
 import httpx
 
 from tests.agents.factories import provider_id
-from tests.conftest import Account, Team
+from tests.conftest import Account, Team, register
 from tests.executions.runs import (
     chain,
     create_flow,
@@ -76,6 +76,27 @@ async def test_cancelling_a_running_execution_stops_its_nodes(client: httpx.Asyn
     assert (await follow(client, team.admin, started["id"]))[-1]["type"] == "run_cancelled"
     again = await client.post(f"/api/v1/executions/{started['id']}/cancel", headers=team.admin.headers)
     assert again.status_code == 409
+
+
+async def test_a_follower_of_a_queued_execution_sees_it_cancelled(client: httpx.AsyncClient) -> None:
+    account = await register(client, tenant_name="Queue keepers")
+    provider = await mock_provider(client, account, latency_ms=30_000)
+    flow_id = await create_flow(client, account, chain(provider))
+    # Enough slow runs to fill the tenant's share, so that the last one waits in the queue.
+    started = [await execute(client, account, flow_id, {"topic": "bees"}) for _ in range(11)]
+    waiting = started[-1]["id"]
+    assert (await detail(client, account, waiting))["status"] == "queued"
+    follower = asyncio.create_task(follow(client, account, waiting))
+    await asyncio.sleep(0.2)
+    response = await client.post(f"/api/v1/executions/{waiting}/cancel", headers=account.headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "cancelled"
+    events = await asyncio.wait_for(follower, timeout=30)
+    assert [event["type"] for event in events] == ["run_cancelled"]
+    for run in started[:-1]:
+        await client.post(f"/api/v1/executions/{run['id']}/cancel", headers=account.headers)
+    for run in started[:-1]:
+        assert (await wait_for(client, account, run["id"], seconds=10))["status"] == "cancelled"
 
 
 async def test_a_retry_reuses_what_succeeded_and_reruns_the_failed_node(

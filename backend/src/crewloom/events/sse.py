@@ -3,6 +3,7 @@ event exactly once and in id order, until the terminal event."""
 
 from __future__ import annotations
 
+import random
 import re
 import time
 import uuid
@@ -20,6 +21,9 @@ HEARTBEAT_FRAME = ": heartbeat\n\n"
 # Event ids are PostgreSQL bigints.
 _EVENT_ID = re.compile(r"[0-9]{1,19}")
 _MAX_EVENT_ID = 2**63 - 1
+# A quiet bus has the log asked ever less often, up to this many times poll_seconds: hundreds of followers of
+# queued or idle executions must not each query PostgreSQL every second.
+_QUIET_BACKOFF_LIMIT = 4
 
 LoadAfter = Callable[[int], Awaitable[list[StoredEvent]]]
 
@@ -41,13 +45,15 @@ class _Follower:
         self._load_after = load_after
         self._heartbeat_seconds = heartbeat_seconds
         self._poll_seconds = poll_seconds
+        self._poll_interval = poll_seconds
         self.last = after
         self.ended = False
         self._framed_at = time.monotonic()
         # When either source last had something new; the log is asked again once this is poll_seconds old.
         self._checked_at = time.monotonic()
 
-    def _frames(self, events: Iterable[StoredEvent]) -> list[str]:
+    def _chunk(self, events: Iterable[StoredEvent]) -> str:
+        """The frames of the events not sent yet, as one chunk: a socket write per batch, not per event."""
         frames = []
         for event in events:
             if self.ended:
@@ -59,20 +65,28 @@ class _Follower:
             self.ended = event.type in TERMINAL_TYPES
         if frames:
             self._framed_at = time.monotonic()
-        return frames
+        return "".join(frames)
 
-    async def _log_page(self, after: int) -> list[str]:
+    async def _log_page(self, after: int) -> str:
         self._checked_at = time.monotonic()
-        return self._frames(await self._load_after(after))
+        return self._chunk(await self._load_after(after))
+
+    def _polled(self, found: bool) -> None:
+        """The next quiet-bus read of the log: soon after news, later after each read that found nothing,
+        spread at random so that followers who started together do not ask together."""
+        if found:
+            self._poll_interval = self._poll_seconds
+        else:
+            self._poll_interval = min(self._poll_interval * 2, self._poll_seconds * _QUIET_BACKOFF_LIMIT)
+        self._checked_at += self._poll_interval * random.uniform(-0.25, 0.25)  # noqa: S311 (spreading, not secrecy)
 
     async def from_log(self, until: int | None = None) -> AsyncIterator[str]:
         """Pages of the log from where the follower stands until nothing is newer, or ``until`` is reached."""
         while not self.ended and (until is None or self.last < until):
-            frames = await self._log_page(self.last)
-            if not frames:
+            chunk = await self._log_page(self.last)
+            if not chunk:
                 return
-            for frame in frames:
-                yield frame
+            yield chunk
 
     async def catch_up(self) -> AsyncIterator[str]:
         """The first page starts one event early, which tells whether the client already holds the terminal
@@ -84,30 +98,34 @@ class _Follower:
             if page and page[0].id == self.last and page[0].type in TERMINAL_TYPES:
                 self.ended = True
                 return
-            first = self._frames(page)
-        for frame in first:
-            yield frame
+            first = self._chunk(page)
         if first:
-            async for frame in self.from_log():
-                yield frame
+            yield first
+            async for chunk in self.from_log():
+                yield chunk
 
     async def live(self, subscription: Subscription) -> AsyncIterator[str]:
         while not self.ended:
             now = time.monotonic()
-            wait = min(self._checked_at + self._poll_seconds, self._framed_at + self._heartbeat_seconds) - now
+            wait = min(self._checked_at + self._poll_interval, self._framed_at + self._heartbeat_seconds) - now
             events = await subscription.next(self.last, max(wait, 0.0))
             if events:
                 self._checked_at = time.monotonic()
+                self._poll_interval = self._poll_seconds
                 if events[0].id > self.last + 1:
                     # The bus lacks some (trimmed, or their publish failed): the log has them all.
-                    async for frame in self.from_log(until=events[0].id - 1):
-                        yield frame
-                for frame in self._frames(events):
-                    yield frame
-            elif time.monotonic() >= self._checked_at + self._poll_seconds:
+                    async for chunk in self.from_log(until=events[0].id - 1):
+                        yield chunk
+                chunk = self._chunk(events)
+                if chunk:
+                    yield chunk
+            elif time.monotonic() >= self._checked_at + self._poll_interval:
                 # Quiet bus: it may be unreachable, or the event came from a process that does not publish.
-                async for frame in self.from_log():
-                    yield frame
+                found = False
+                async for chunk in self.from_log():
+                    found = True
+                    yield chunk
+                self._polled(found)
             if not self.ended and time.monotonic() >= self._framed_at + self._heartbeat_seconds:
                 self._framed_at = time.monotonic()
                 yield HEARTBEAT_FRAME
@@ -122,7 +140,8 @@ async def follow(
     heartbeat_seconds: float,
     poll_seconds: float = 1.0,
 ) -> AsyncGenerator[str]:
-    """The SSE frames of an execution's events with ids above ``after``, ending with its terminal event.
+    """The SSE frames of an execution's events with ids above ``after``, ending with its terminal event; each
+    chunk holds the frames of the events that arrived together, or a heartbeat.
 
     ``load_after(last)`` reads the log: events with an id above ``last`` in order, a page at a time; it
     opens its own short database session, since a follower may stay for hours."""
@@ -131,7 +150,7 @@ async def follow(
     follower = _Follower(load_after, after, heartbeat_seconds=heartbeat_seconds, poll_seconds=poll_seconds)
     # Subscribed before reading the log, so that nothing published in between goes by unseen.
     async with bus.subscribe(execution_id) as subscription:
-        async for frame in follower.catch_up():
-            yield frame
-        async for frame in follower.live(subscription):
-            yield frame
+        async for chunk in follower.catch_up():
+            yield chunk
+        async for chunk in follower.live(subscription):
+            yield chunk

@@ -165,8 +165,17 @@ async def follow_events(
 
 
 @router.post("/executions/{execution_id}/cancel", summary="Cancel a queued or running execution")
-async def cancel_execution(principal: Operator, execution: OwnedExecution, session: TenantSession) -> ExecutionSummary:
-    await service.cancel(session, principal, execution)
+async def cancel_execution(
+    principal: Operator,
+    execution: OwnedExecution,
+    session: TenantSession,
+    bus: Annotated[EventBus, Depends(get_bus)],
+    background: BackgroundTasks,
+) -> ExecutionSummary:
+    settled = await service.cancel(session, principal, execution)
+    if settled is not None:
+        # After the commit, so the bus never shows an event the log does not hold.
+        background.add_task(service.publish_settled, bus, execution.id, settled)
     return service.summary(execution)
 
 

@@ -4,6 +4,7 @@ wakes a worker once that has committed."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -16,7 +17,7 @@ from crewloom.db.engine import Database
 from crewloom.engine.graph import Graph
 from crewloom.engine.runtime import InputsInvalid, coerce_inputs
 from crewloom.errors import Conflict, NotFound, Unprocessable
-from crewloom.events import EventBus, follow
+from crewloom.events import BusUnavailable, EventBus, StoredEvent, follow
 from crewloom.executions.repository import ExecutionRepository
 from crewloom.executions.runner import SETTLED, settle_without_worker
 from crewloom.executions.schemas import (
@@ -36,6 +37,8 @@ from crewloom.models.base import utcnow
 from crewloom.queue import enqueue, request_cancel
 from crewloom.transfer.crewai_service import crew_flow_graph
 from crewloom.transfer.crewai_yaml import placeholders_of
+
+logger = logging.getLogger(__name__)
 
 
 def _duration_ms(started: datetime | None, finished: datetime | None) -> int | None:
@@ -190,21 +193,33 @@ async def kickoff(session: AsyncSession, principal: Principal, crew: Crew, paylo
     return await _queued(session, principal, execution)
 
 
-async def cancel(session: AsyncSession, principal: Principal, execution: Execution) -> None:
-    """A queued execution is cancelled at once; a running one stops at the worker's next heartbeat."""
+async def cancel(session: AsyncSession, principal: Principal, execution: Execution) -> StoredEvent | None:
+    """A queued execution is cancelled at once, and its ``run_cancelled`` event returned for the caller to
+    publish once committed; a running one stops at the worker's next heartbeat, which says so itself."""
     if execution.status in SETTLED:
         raise Conflict(f"the execution already {execution.status}")
     state = await request_cancel(session, execution.id)
-    if state == "queued":
-        await settle_without_worker(
-            session,
-            tenant_id=principal.tenant_id,
-            execution_id=execution.id,
-            status="cancelled",
-            reason="cancelled before it started",
-            event="run_cancelled",
-        )
-        await session.refresh(execution)
+    if state != "queued":
+        return None
+    event = await settle_without_worker(
+        session,
+        tenant_id=principal.tenant_id,
+        execution_id=execution.id,
+        status="cancelled",
+        reason="cancelled before it started",
+        event="run_cancelled",
+    )
+    await session.refresh(execution)
+    return event
+
+
+async def publish_settled(bus: EventBus, execution_id: uuid.UUID, event: StoredEvent) -> None:
+    """Tell followers at once of an execution settled without a worker; one who misses it reads the log."""
+    try:
+        await bus.publish(execution_id, [event])
+        await bus.finish(execution_id)
+    except BusUnavailable:
+        logger.warning("the event bus is unreachable; followers of %s read the log", execution_id)
 
 
 async def retry(session: AsyncSession, principal: Principal, execution: Execution) -> Execution:

@@ -7,7 +7,16 @@ import httpx
 
 from tests.agents.factories import create_agent, create_crew, provider_id
 from tests.conftest import Account, Team
-from tests.executions.runs import branching_graph, chain, create_flow, detail, execute, llm_node, wait_for
+from tests.executions.runs import (
+    branching_graph,
+    chain,
+    create_flow,
+    detail,
+    execute,
+    llm_node,
+    mock_provider,
+    wait_for,
+)
 from tests.flows.graphs import edge, input_node, node, output_node
 
 
@@ -62,6 +71,23 @@ async def test_a_version_with_problems_or_missing_is_refused(client: httpx.Async
         f"/api/v1/flows/{flow_id}/execute", json={"inputs": {"topic": "x"}, "version": 9}, headers=account.headers
     )
     assert missing.status_code == 404
+
+
+async def test_a_version_that_ran_is_refused_once_an_object_it_names_is_gone(
+    client: httpx.AsyncClient, account: Account
+) -> None:
+    provider = await mock_provider(client, account)
+    flow_id = await create_flow(client, account, chain(provider))
+    assert (await wait_for(client, account, (await execute(client, account, flow_id, {"topic": "x"}))["id"]))[
+        "status"
+    ] == "succeeded"
+    deleted = await client.delete(f"/api/v1/llm-providers/{provider}", headers=account.headers)
+    assert deleted.status_code == 204, deleted.text
+    refused = await client.post(
+        f"/api/v1/flows/{flow_id}/execute", json={"inputs": {"topic": "x"}}, headers=account.headers
+    )
+    assert refused.status_code == 422
+    assert "cannot run" in refused.json()["detail"][0]["message"]
 
 
 async def test_an_older_version_runs_when_asked(client: httpx.AsyncClient, account: Account) -> None:

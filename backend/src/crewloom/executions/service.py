@@ -29,7 +29,7 @@ from crewloom.executions.schemas import (
     Totals,
 )
 from crewloom.flows.repository import FlowRepository
-from crewloom.flows.service import graph_problems
+from crewloom.flows.service import graph_problems, version_problems
 from crewloom.kit.ids import new_id
 from crewloom.kit.pagination import Page, PageRequest
 from crewloom.models import Crew, Execution, Flow, FlowVersion, NodeRun
@@ -136,8 +136,12 @@ def _checked_inputs(graph: Graph, inputs: dict[str, Any]) -> dict[str, Any]:
         ) from None
 
 
-async def _runnable_graph(session: AsyncSession, graph: dict[str, Any], what: str) -> Graph:
-    problems = await graph_problems(session, graph)
+async def _runnable_graph(session: AsyncSession, graph: dict[str, Any] | FlowVersion, what: str) -> Graph:
+    if isinstance(graph, FlowVersion):
+        problems = await version_problems(session, graph)
+        graph = graph.graph
+    else:
+        problems = await graph_problems(session, graph)
     if problems:
         raise Unprocessable(
             [
@@ -154,7 +158,7 @@ async def _runnable_graph(session: AsyncSession, graph: dict[str, Any], what: st
 async def start_flow(session: AsyncSession, principal: Principal, flow: Flow, payload: ExecuteIn) -> Execution:
     """Queue a run of a flow version whose graph validates, with inputs that fit its input node."""
     version = await _version_to_run(session, flow, payload.version)
-    graph = await _runnable_graph(session, version.graph, f"version {version.number} cannot run")
+    graph = await _runnable_graph(session, version, f"version {version.number} cannot run")
     execution = Execution(
         id=new_id(),
         kind="flow",

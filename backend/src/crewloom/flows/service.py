@@ -43,18 +43,41 @@ from crewloom.models.base import utcnow
 _RESOURCE = "flow"
 
 
-async def graph_problems(session: AsyncSession, graph: dict[str, Any]) -> list[Problem]:
-    """Every problem of ``graph`` in the session's tenant; only the ids the graph names are looked up."""
+# Versions whose problems are remembered, oldest dropped first.
+_CHECKED_VERSIONS = 512
+_checked_versions: dict[tuple[uuid.UUID, KnownReferences], tuple[Problem, ...]] = {}
+
+
+async def _known_references(session: AsyncSession, graph: dict[str, Any]) -> KnownReferences:
+    """Which of the ids the graph names exist in the session's tenant; only those are looked up."""
     wanted: dict[str, set[uuid.UUID]] = defaultdict(set)
     for reference in validation.references(graph):
         wanted[reference.kind].add(reference.id)
-    known = KnownReferences(
+    return KnownReferences(
         agents=frozenset(await existing_ids(session, "agent", wanted["agent"])),
         crews=frozenset(await existing_ids(session, "crew", wanted["crew"])),
         tools=frozenset(await existing_ids(session, "tool", wanted["tool"])),
         providers=frozenset(await existing_ids(session, "provider", wanted["provider"])),
     )
-    return validation.validate(graph, known)
+
+
+async def graph_problems(session: AsyncSession, graph: dict[str, Any]) -> list[Problem]:
+    """Every problem of ``graph`` in the session's tenant."""
+    return validation.validate(graph, await _known_references(session, graph))
+
+
+async def version_problems(session: AsyncSession, version: FlowVersion) -> list[Problem]:
+    """Every problem of a saved version. Its graph never changes, so they depend only on which of the objects
+    it names still exist: checked once per such set, not at every run of a large flow."""
+    known = await _known_references(session, version.graph)
+    key = (version.id, known)
+    problems = _checked_versions.get(key)
+    if problems is None:
+        problems = tuple(validation.validate(version.graph, known))
+        if len(_checked_versions) >= _CHECKED_VERSIONS:
+            del _checked_versions[next(iter(_checked_versions))]
+        _checked_versions[key] = problems
+    return [problem.model_copy() for problem in problems]
 
 
 def _graph_model(graph: Graph | dict[str, Any]) -> Graph:
@@ -106,7 +129,7 @@ async def _flow_out(session: AsyncSession, flow: Flow) -> FlowOut:
     latest = await FlowRepository(session).find_version(flow.id, flow.latest_version) if flow.latest_version else None
     if latest is None:
         return FlowOut(**summary.model_dump(), graph=None, problems=[])
-    problems = await graph_problems(session, latest.graph)
+    problems = await version_problems(session, latest)
     return FlowOut(**summary.model_dump(), graph=Graph.model_validate(latest.graph), problems=problems)
 
 
@@ -217,7 +240,7 @@ async def publish(
 ) -> FlowOut:
     repository = FlowRepository(session)
     version = await _version(session, flow, number)
-    problems = await graph_problems(session, version.graph)
+    problems = await version_problems(session, version)
     if problems:
         raise Unprocessable(
             {
@@ -245,7 +268,7 @@ async def list_versions(session: AsyncSession, flow: Flow, request: PageRequest)
 
 async def get_version(session: AsyncSession, flow: Flow, number: int) -> FlowVersionDetail:
     version = await _version(session, flow, number)
-    problems = await graph_problems(session, version.graph)
+    problems = await version_problems(session, version)
     return FlowVersionDetail(**FlowVersionOut.model_validate(version).model_dump(), problems=problems)
 
 

@@ -116,7 +116,13 @@ def _compiled(source: str) -> Template:
     return _environment().from_string(source)
 
 
+def _is_literal(source: str) -> bool:
+    return "{{" not in source and "{%" not in source and "{#" not in source
+
+
 def render(source: str, context: Mapping[str, Any], *, field: str) -> str:
+    if _is_literal(source):
+        return source
     try:
         return _compiled(source).render(context)
     except TemplateError as exc:

@@ -58,7 +58,8 @@ def build_celery_app(redis_url: str) -> Celery:
 
 def send_run_next(app: Celery) -> None:
     """Ask some worker to claim the next execution (blocking: call it from a thread)."""
-    app.send_task(RUN_NEXT_TASK, retry=True, retry_policy=_PUBLISH_RETRY)
+    # Said outright: left unset, Celery looks up a result backend at every send.
+    app.send_task(RUN_NEXT_TASK, retry=True, retry_policy=_PUBLISH_RETRY, ignore_result=True)
 
 
 class CeleryDispatcher:

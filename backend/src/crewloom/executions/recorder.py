@@ -6,6 +6,7 @@ does not hold."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import uuid
@@ -92,7 +93,7 @@ class EventRecorder:
         node_types: dict[str, str],
         last_event_id: int,
         secrets: Callable[[], set[str]],
-        flush_seconds: float = 0.02,
+        flush_seconds: float = 0.05,
     ) -> None:
         self._database = database
         self._schema = schema
@@ -110,6 +111,7 @@ class EventRecorder:
         self._wake = asyncio.Event()
         self._flusher: asyncio.Task[None] | None = None
         self._closing = False
+        self._closed = asyncio.Event()
         self._lock = asyncio.Lock()
         # Set when a flush found the lease gone: another worker owns the execution now.
         self.lost = asyncio.Event()
@@ -181,7 +183,10 @@ class EventRecorder:
                 self._wake.set()
                 await asyncio.sleep(0.5)
                 continue
-            await asyncio.sleep(max(0.0, self._flush_seconds - (time.perf_counter() - started)))
+            # The pause gathers what comes next into one transaction; the end of the run cuts it short.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(max(0.0, self._flush_seconds - (time.perf_counter() - started))):
+                    await self._closed.wait()
 
     async def flush(self, outcome: RunOutcome | None = None) -> None:
         async with self._lock:
@@ -272,6 +277,7 @@ class EventRecorder:
         if self._flusher is None:
             return
         self._closing = True
+        self._closed.set()
         self._wake.set()
         done, _ = await asyncio.wait({self._flusher}, timeout=wait_seconds)
         if not done:

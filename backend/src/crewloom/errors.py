@@ -63,9 +63,27 @@ class TooManyRequests(AppError):
         super().__init__(detail, headers={"Retry-After": str(max(1, retry_after))})
 
 
+class BadGateway(AppError):
+    """A server that Crewloom calls on the caller's behalf (e.g. an MCP server) failed or could not be reached."""
+
+    status_code = 502
+    code = "bad_gateway"
+
+
+class GatewayTimeout(AppError):
+    status_code = 504
+    code = "gateway_timeout"
+
+
 class ServiceUnavailable(AppError):
     status_code = 503
     code = "service_unavailable"
+
+
+class NoSandbox(ServiceUnavailable):
+    """Untrusted code was to run, and no sandbox is available to run it in."""
+
+    code = "sandbox_unavailable"
 
 
 class TenantSchemaOutdated(ServiceUnavailable):

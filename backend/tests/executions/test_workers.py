@@ -75,6 +75,8 @@ def cluster_env(database_url: str, private_redis: PrivateRedis) -> dict[str, str
         "CREWLOOM_HEARTBEAT_SECONDS": "0.5",
         "CREWLOOM_REAPER_INTERVAL_SECONDS": "0.5",
         "CREWLOOM_MAX_RUNNING_PER_TENANT": str(PER_TENANT),
+        # The weather server is on loopback, which tools reach only when an admin allows it.
+        "CREWLOOM_TOOL_HOST_ALLOWLIST": "127.0.0.1",
     }
 
 

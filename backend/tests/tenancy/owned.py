@@ -126,6 +126,8 @@ ROUTES_BY_ID: dict[tuple[str, str], tuple[str, dict[str, Any] | None]] = {
     ("GET", "/api/v1/tools/{tool_id}"): ("tool", None),
     ("PUT", "/api/v1/tools/{tool_id}"): ("tool", {**tool_body(), "version": 1}),
     ("DELETE", "/api/v1/tools/{tool_id}"): ("tool", None),
+    ("POST", "/api/v1/tools/{tool_id}/test"): ("tool", {"arguments": {"city": "Paris"}}),
+    ("GET", "/api/v1/tools/{tool_id}/mcp-tools"): ("tool", None),
     ("PATCH", "/api/v1/members/{user_id}"): ("member", {"role": "admin"}),
     ("DELETE", "/api/v1/members/{user_id}"): ("member", None),
     ("DELETE", "/api/v1/invitations/{invitation_id}"): ("invitation", None),

@@ -12,6 +12,7 @@ from tests.conftest import Team
 
 TOOLS = "/api/v1/tools"
 OBJECT = {"type": "object", "properties": {"q": {"type": "string"}}}
+EMPTY_OBJECT = {"type": "object", "properties": {}}
 
 
 def _tool(tool_type: str, config: dict[str, Any], secrets: dict[str, str] | None = None) -> dict[str, Any]:
@@ -37,7 +38,7 @@ VALID: list[tuple[dict[str, Any], dict[str, Any]]] = [
         {
             "source": "def a():\n    pass\n\nasync def b():\n    pass\n",
             "function_name": "b",
-            "args_schema": {"type": "object", "properties": {}},
+            "args_schema": EMPTY_OBJECT,
         },
     ),
     (
@@ -46,19 +47,28 @@ VALID: list[tuple[dict[str, Any], dict[str, Any]]] = [
     ),
     (
         _tool("docker", {"image": "ghcr.io/org/tool:1.0@sha256:" + "a" * 64}),
-        {"image": "ghcr.io/org/tool:1.0@sha256:" + "a" * 64, "command": [], "environment": {}},
+        {
+            "image": "ghcr.io/org/tool:1.0@sha256:" + "a" * 64,
+            "command": [],
+            "environment": {},
+            "args_schema": EMPTY_OBJECT,
+        },
     ),
     (
         _tool("mcp", {"transport": "http", "url": "https://mcp.example.com/mcp"}),
-        {"transport": "http", "url": "https://mcp.example.com/mcp", "command": None, "args": []},
+        {"transport": "http", "url": "https://mcp.example.com/mcp", "command": None, "args": [], "tools": []},
     ),
     (
         _tool("mcp", {"transport": "stdio", "command": "npx", "args": ["-y", "srv"]}),
-        {"transport": "stdio", "url": None, "command": "npx", "args": ["-y", "srv"]},
+        {"transport": "stdio", "url": None, "command": "npx", "args": ["-y", "srv"], "tools": []},
     ),
     (
-        _tool("mcp", {"transport": "http", "url": "https://mcp.example.com/mcp"}, {"Authorization": "Bearer t"}),
-        {"transport": "http", "url": "https://mcp.example.com/mcp", "command": None, "args": []},
+        _tool(
+            "mcp",
+            {"transport": "http", "url": "https://mcp.example.com/mcp", "tools": ["search"]},
+            {"Authorization": "Bearer t"},
+        ),
+        {"transport": "http", "url": "https://mcp.example.com/mcp", "command": None, "args": [], "tools": ["search"]},
     ),
 ]
 
@@ -100,6 +110,8 @@ BAD: list[tuple[dict[str, Any], list[str]]] = [
     (_tool("docker", {"image": "Not An Image!"}), ["config.image"]),
     (_tool("docker", {"image": "alpine", "environment": {"DB_PASSWORD": "x"}}), ["config.environment"]),
     (_tool("docker", {"image": "alpine", "command": "echo hi"}), ["config.command"]),
+    (_tool("docker", {"image": "alpine", "args_schema": {"type": "array"}}), ["config.args_schema"]),
+    (_tool("docker", {"image": "alpine"}, {"TOKEN": "x"}), ["secrets"]),
     (_tool("mcp", {"transport": "http"}), ["config.url"]),
     (_tool("mcp", {"transport": "http", "url": "https://h", "command": "npx"}), ["config.command"]),
     (_tool("mcp", {"transport": "stdio"}), ["config.command"]),

@@ -51,7 +51,8 @@ async def test_create_read_list_replace_delete(client: httpx.AsyncClient, team: 
         url, json={**tool_body(type="docker", config=docker, name="Runner"), "version": 1}, headers=team.admin.headers
     )
     assert replaced.status_code == 200, replaced.text
-    assert (replaced.json()["type"], replaced.json()["config"], replaced.json()["version"]) == ("docker", docker, 2)
+    stored = {**docker, "args_schema": {"type": "object", "properties": {}}}
+    assert (replaced.json()["type"], replaced.json()["config"], replaced.json()["version"]) == ("docker", stored, 2)
 
     assert (await client.delete(url, headers=team.member.headers)).status_code == 204
     assert (await client.get(url, headers=team.admin.headers)).status_code == 404

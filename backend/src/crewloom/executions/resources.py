@@ -16,6 +16,7 @@ from crewloom.engine.bridge import ToolSpec, kickoff_crew, run_agent_task
 from crewloom.engine.nodes import AgentConfig, CrewConfig, ToolConfig
 from crewloom.engine.runtime import NodeError, NodeReporter, NodeResult, OnToken, RunServices
 from crewloom.engine.tools import run_tool
+from crewloom.engine.tools.access import ToolAccess
 from crewloom.errors import NotFound
 from crewloom.executions.recorder import EventRecorder
 from crewloom.executions.specs import agent_spec, crew_agent_ids, crew_spec, distinct_names, expected_output, tool_spec
@@ -41,9 +42,17 @@ class RunResources:
     """The services of one run; it remembers every secret it decrypted so the recorder can blank them."""
 
     def __init__(
-        self, database: Database, *, schema: str, tenant_id: uuid.UUID, keyring: KeyRing, recorder: EventRecorder
+        self,
+        database: Database,
+        *,
+        schema: str,
+        tenant_id: uuid.UUID,
+        keyring: KeyRing,
+        recorder: EventRecorder,
+        tool_access: ToolAccess,
     ) -> None:
         self._database = database
+        self._tool_access = tool_access
         self._schema = schema
         self._tenant_id = tenant_id
         self._keyring = keyring
@@ -122,7 +131,7 @@ class RunResources:
         opened = self._open(tool.secrets_ciphertext, tool.secrets_key_id, f"the tool {tool.name!r}")
         secrets: dict[str, str] = json.loads(opened) if opened else {}
         self.secrets.update(value for value in secrets.values() if value)
-        return tool_spec(tool.id, tool, secrets)
+        return tool_spec(tool.id, tool, secrets, self._tool_access)
 
     async def _agents(self, agent_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Agent]:
         async with self._database.session(self._schema) as session:

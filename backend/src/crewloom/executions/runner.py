@@ -14,6 +14,8 @@ from crewloom.config import Settings
 from crewloom.db.engine import Database
 from crewloom.engine.graph import Graph
 from crewloom.engine.runtime import NodeOutcome, RunFailed, RunOutcome, Usage, run_flow
+from crewloom.engine.tools.access import ToolAccess, tenant_workspace
+from crewloom.engine.tools.outbound import HostAllowlist
 from crewloom.events import EventBus, StoredEvent, create_bus
 from crewloom.executions.recorder import EventRecorder
 from crewloom.executions.repository import ExecutionRepository
@@ -52,6 +54,8 @@ class ExecutionWorker:
         self._settings = settings
         self._bus = bus
         self._keyrings = KeyRingSource(settings)
+        # Parsed here so that a malformed setting stops the worker at start, not each run.
+        self._tool_hosts = HostAllowlist.parse(settings.tool_host_allowlist)
 
     async def __call__(self, claim: Claim, lease: Lease) -> None:
         schema = tenant_schema_name(claim.tenant_id)
@@ -86,6 +90,9 @@ class ExecutionWorker:
             tenant_id=claim.tenant_id,
             keyring=self._keyrings.current(),
             recorder=recorder,
+            tool_access=ToolAccess(
+                workspace=tenant_workspace(self._settings.data_dir, claim.tenant_id), allowed_hosts=self._tool_hosts
+            ),
         )
         recorder.start()
         run = asyncio.create_task(self._run(graph, inputs, resources, recorder, lease, reuse))

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from crewloom.engine.bridge import AgentSpec, CrewSpec, ModelBinding, TaskSpec, ToolSpec
+from crewloom.engine.tools.access import ToolAccess
 
 _DEFAULT_EXPECTED_OUTPUT = "A complete answer."
 
@@ -66,7 +67,10 @@ class CrewFields(Protocol):
     def planning(self) -> bool: ...
 
 
-def tool_spec(tool_id: uuid.UUID, tool: ToolFields, secrets: dict[str, str]) -> ToolSpec:
+def tool_spec(
+    tool_id: uuid.UUID, tool: ToolFields, secrets: dict[str, str], access: ToolAccess | None = None
+) -> ToolSpec:
+    """The tool as the engine runs it; without ``access`` it reaches no file and no internal host."""
     return ToolSpec(
         id=tool_id,
         name=tool.name,
@@ -74,6 +78,7 @@ def tool_spec(tool_id: uuid.UUID, tool: ToolFields, secrets: dict[str, str]) -> 
         type=tool.type,
         config=dict(tool.config),
         secrets=secrets,
+        access=access or ToolAccess(),
     )
 
 

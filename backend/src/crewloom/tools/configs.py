@@ -59,6 +59,9 @@ class BuiltinConfig(_Config):
 
 
 class CustomConfig(_Config):
+    """Python run only in the sandbox, with the call's arguments as the function's keyword arguments and
+    nothing else: no network, and never the tool's secrets (a custom tool takes none)."""
+
     source: str = Field(min_length=1, description="Python source defining the tool's function; never run here")
     function_name: Identifier | None = Field(
         default=None, description="The function to call; optional when the source defines exactly one"
@@ -101,9 +104,13 @@ class HttpConfig(_Config):
 
 
 class DockerConfig(_Config):
-    image: str = Field(min_length=1, max_length=512)
+    """An image run only in the Docker sandbox (no network, read-only, no capabilities), given the call's
+    arguments and never the tool's secrets (a docker tool takes none)."""
+
+    image: str = Field(min_length=1, max_length=512, description="An image already present on the Docker engine")
     command: list[Annotated[str, Field(max_length=4000)]] = Field(default_factory=list, max_length=100)
     environment: dict[EnvName, ShortText] = Field(default_factory=dict, description="Non-secret environment variables")
+    args_schema: dict[str, Any] = Field(default_factory=lambda: dict(EMPTY_OBJECT_SCHEMA))
 
     @field_validator("image")
     @classmethod
@@ -128,6 +135,9 @@ class McpConfig(_Config):
     url: str | None = Field(default=None, max_length=2000, description="Streamable HTTP endpoint (http transport)")
     command: str | None = Field(default=None, min_length=1, max_length=500, description="Executable (stdio)")
     args: list[Annotated[str, Field(max_length=4000)]] = Field(default_factory=list, max_length=100)
+    tools: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        default_factory=list, max_length=200, description="The server's tools to offer; empty: all of them"
+    )
 
     @field_validator("url")
     @classmethod

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from crewloom.errors import Unprocessable
 from crewloom.tools import catalogue
-from crewloom.tools.configs import CONFIG_MODELS, BuiltinConfig, CustomConfig, HttpConfig, McpConfig
+from crewloom.tools.configs import CONFIG_MODELS, BuiltinConfig, CustomConfig, DockerConfig, HttpConfig, McpConfig
 from crewloom.tools.custom_source import check_source
 from crewloom.tools.json_schemas import schema_problem
 
@@ -43,6 +43,15 @@ def _custom(config: CustomConfig, secret_names: set[str]) -> Problems:
     return problems + _args_schema(config.args_schema)
 
 
+def _docker(config: DockerConfig, secret_names: set[str]) -> Problems:
+    problems = _args_schema(config.args_schema)
+    if secret_names:
+        problems.append(
+            {"field": "secrets", "message": "docker tools run in the sandbox, which never receives secrets"}
+        )
+    return problems
+
+
 def _http(config: HttpConfig, secret_names: set[str]) -> Problems:
     return _args_schema(config.args_schema)
 
@@ -66,15 +75,11 @@ def _mcp(config: McpConfig, secret_names: set[str]) -> Problems:
     return problems
 
 
-def _no_checks(config: BaseModel, secret_names: set[str]) -> Problems:
-    return []
-
-
 _CHECKS: dict[str, Callable[[Any, set[str]], Problems]] = {
     "builtin": _builtin,
     "custom": _custom,
     "http": _http,
-    "docker": _no_checks,
+    "docker": _docker,
     "mcp": _mcp,
 }
 

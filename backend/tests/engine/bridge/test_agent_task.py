@@ -10,6 +10,8 @@ import pytest
 
 from crewloom.engine.bridge import ToolSpec, run_agent_task
 from crewloom.engine.runtime import AgentThought, NodeError, TaskCompleted, ToolCalled, ToolReturned, Usage
+from crewloom.engine.tools.access import ToolAccess
+from crewloom.engine.tools.outbound import HostAllowlist
 from crewloom.llm.gateway import ProviderCallError
 from tests.engine.bridge.scripted import (
     COST,
@@ -38,6 +40,7 @@ def weather_tool(loopback: Loopback, path: str = "/echo") -> ToolSpec:
             "args_schema": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
         },
         secrets={"X-Api-Key": SECRET},
+        access=ToolAccess(allowed_hosts=HostAllowlist.parse("127.0.0.1")),
     )
 
 
@@ -120,17 +123,17 @@ async def test_an_agent_calls_an_http_tool(loopback: Loopback, capsys: pytest.Ca
 
 
 async def test_an_agent_calls_a_builtin_tool(tmp_path: Path) -> None:
-    notes = tmp_path / "notes.txt"
-    notes.write_text("The hive holds 40000 bees.\n")
+    (tmp_path / "notes.txt").write_text("The hive holds 40000 bees.\n")
     reader = ToolSpec(
         id=uuid.uuid4(),
         name="Read notes",
         description="",
         type="builtin",
-        config={"tool": "file_read", "settings": {"base_dir": str(tmp_path)}},
+        config={"tool": "file_read"},
+        access=ToolAccess(workspace=tmp_path),
     )
     complete = ScriptedComplete(
-        {"m": [action("read_notes", json.dumps({"file_path": str(notes)})), final("40000 bees")]}
+        {"m": [action("read_notes", json.dumps({"file_path": "notes.txt"})), final("40000 bees")]}
     )
     recorded = Recorded()
 
@@ -144,7 +147,7 @@ async def test_an_agent_calls_a_builtin_tool(tmp_path: Path) -> None:
 
     assert result.output == "40000 bees"
     [called], [returned] = recorded.of(ToolCalled), recorded.of(ToolReturned)
-    assert (called.tool, called.arguments) == ("Read notes", {"file_path": str(notes)})
+    assert (called.tool, called.arguments) == ("Read notes", {"file_path": "notes.txt"})
     assert "The hive holds 40000 bees." in returned.output
     # The catalogue's description stands in for the tool's own empty one.
     assert "reads the content of a file" in complete.calls[0].text()
@@ -182,19 +185,6 @@ async def test_a_provider_error_fails_the_node_with_its_message(capsys: pytest.C
     # Neither CrewAI's rate-limit retry nor its agent retry calls again: the gateway retries.
     assert len(complete.calls) == 1
     assert capsys.readouterr().out == ""
-
-
-async def test_a_sandboxed_tool_fails_the_agent_before_any_model_call() -> None:
-    complete = ScriptedComplete({"m": [final("never")]})
-    script = ToolSpec(id=uuid.uuid4(), name="Script", description="", type="custom", config={"source": "x = 1"})
-
-    with pytest.raises(NodeError, match="custom tools run in the sandbox, which is not available") as failure:
-        await run_agent_task(
-            agent("coder", "m", tools=[script]), "Run it", "", complete=complete, reporter=Recorded().reporter("code")
-        )
-
-    assert not failure.value.retryable
-    assert complete.calls == []
 
 
 async def test_cancelling_stops_the_agent_at_its_next_step(loopback: Loopback) -> None:

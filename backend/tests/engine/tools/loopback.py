@@ -3,21 +3,28 @@
 - ``/echo...`` answers JSON describing the request (method, path, query, headers, body);
 - ``/text`` answers plain text; ``/status/<code>`` answers that status;
 - ``/big`` answers more than a megabyte;
-- ``/hold`` answers only once ``release`` is set, and sets ``entered`` when a request arrives."""
+- ``/hold`` answers only once ``release`` is set, and sets ``entered`` when a request arrives;
+- ``/redirect?to=<url>[&status=<code>]`` redirects there (302 unless told), or to itself without ``to``;
+- ``/page`` answers a small HTML page."""
 
 from __future__ import annotations
 
 import json
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 HOLD_LIMIT_SECONDS = 30
+PAGE = (
+    b"<html><head><title>Hive</title></head><body><h1 class='title'>Bees</h1>"
+    b"<p class='fact'>Bees make honey.</p><p class='fact'>A hive holds 40000 bees.</p></body></html>"
+)
 
 
 @dataclass
@@ -62,6 +69,14 @@ def _handler(state: Loopback) -> type[BaseHTTPRequestHandler]:
                 self._answer(status, f"refused   because\n{request['headers']}".encode(), "text/plain")
             elif parts.path == "/big":
                 self._answer(200, b"x" * (1024 * 1024 + 10), "text/plain")
+            elif parts.path == "/redirect":
+                query = parse_qs(parts.query)
+                self.send_response(int(query.get("status", ["302"])[0]))
+                self.send_header("Location", query.get("to", [self.path])[0])
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            elif parts.path == "/page":
+                self._answer(200, PAGE, "text/html; charset=utf-8")
             else:
                 self._answer(200, json.dumps(request).encode(), "application/json")
 
@@ -70,8 +85,8 @@ def _handler(state: Loopback) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-@pytest.fixture
-def loopback() -> Iterator[Loopback]:
+@contextmanager
+def running_loopback() -> Iterator[Loopback]:
     state = Loopback(url="")
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
     server.daemon_threads = True
@@ -85,3 +100,16 @@ def loopback() -> Iterator[Loopback]:
         state.release.set()
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def loopback() -> Iterator[Loopback]:
+    with running_loopback() as state:
+        yield state
+
+
+@pytest.fixture
+def second_loopback() -> Iterator[Loopback]:
+    """Another server on loopback: another origin, for redirects that leave one."""
+    with running_loopback() as state:
+        yield state

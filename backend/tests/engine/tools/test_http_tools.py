@@ -8,13 +8,19 @@ import pytest
 
 from crewloom.engine.runtime import NodeError, NodeLog
 from crewloom.engine.tools import ToolSpec, call_http, run_tool
+from crewloom.engine.tools.access import ToolAccess
+from crewloom.engine.tools.outbound import HostAllowlist
 from tests.engine.tools.loopback import Loopback
 from tests.engine.tools.recording import Recorded
 
 SECRET = "s3cret-value-123"
+# The loopback server of these tests is an internal host: the admin's allowlist lets tools reach it.
+LOOPBACK_ALLOWED = "127.0.0.1"
 
 
-def http_tool(url_template: str, secrets: dict[str, str] | None = None, **config: Any) -> ToolSpec:
+def http_tool(
+    url_template: str, secrets: dict[str, str] | None = None, *, allowed_hosts: str = LOOPBACK_ALLOWED, **config: Any
+) -> ToolSpec:
     return ToolSpec(
         id=uuid.uuid4(),
         name="Weather",
@@ -22,6 +28,7 @@ def http_tool(url_template: str, secrets: dict[str, str] | None = None, **config
         type="http",
         config={"url_template": url_template, **config},
         secrets=secrets or {},
+        access=ToolAccess(allowed_hosts=HostAllowlist.parse(allowed_hosts)),
     )
 
 
@@ -114,9 +121,23 @@ async def test_a_status_other_than_2xx_is_a_clear_error(loopback: Loopback, stat
     assert failure.value.retryable is retryable
 
 
-async def test_a_redirect_is_not_followed(loopback: Loopback) -> None:
+async def test_a_redirect_without_a_location_is_an_answer(loopback: Loopback) -> None:
     with pytest.raises(NodeError, match="answered HTTP 302"):
         await run_tool(http_tool(loopback.url + "/status/302"), {}, Recorded().reporter("weather"))
+
+
+async def test_a_loopback_server_is_refused_unless_the_admin_allows_it(loopback: Loopback) -> None:
+    port = loopback.url.rpartition(":")[2]
+
+    with pytest.raises(NodeError) as failure:
+        await run_tool(http_tool(loopback.url + "/echo", allowed_hosts=""), {}, Recorded().reporter("weather"))
+
+    assert failure.value.message == (
+        f"GET http://127.0.0.1:{port}/echo: the tool may not reach 127.0.0.1: a loopback address "
+        "(an admin can allow this host)"
+    )
+    assert not failure.value.retryable
+    assert loopback.requests == []
 
 
 async def test_a_slow_server_times_out(loopback: Loopback) -> None:

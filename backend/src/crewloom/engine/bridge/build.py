@@ -16,7 +16,7 @@ from crewloom.engine.bridge.session import KickoffSession
 from crewloom.engine.bridge.specs import AgentSpec, CrewSpec, ModelBinding, TaskSpec
 from crewloom.engine.bridge.steps import AgentSteps, TaskReport
 from crewloom.engine.runtime.context import NodeError
-from crewloom.engine.tools import crewai_tool
+from crewloom.engine.tools import crewai_tools
 
 MANAGER = "manager"
 # Where CrewAI puts the task in a custom prompt; the agent's system template gets it with the defaults.
@@ -61,7 +61,7 @@ def _agent(spec: AgentSpec, session: KickoffSession) -> Agent:
         goal=spec.goal,
         backstory=spec.backstory,
         llm=GatewayLLM.bound(spec.llm, session, steps.reply),
-        tools=[crewai_tool(tool, session.link) for tool in spec.tools],
+        tools=[made for tool in spec.tools for made in crewai_tools(tool, session.link)],
         max_iter=spec.max_iter,
         max_rpm=spec.max_rpm,
         max_execution_time=spec.max_execution_time,

@@ -11,7 +11,11 @@ from crewloom.engine.nodes.base import Identifier, NodeConfig, Reference, Templa
 
 class ToolConfig(NodeConfig):
     tool_id: uuid.UUID
-    arguments: dict[Identifier, Template] = Field(default_factory=dict, description="Argument name -> template")
+    arguments: dict[Identifier, Template] = Field(
+        default_factory=dict,
+        description="Argument name -> template; a value the tool's schema wants as a number, boolean, object or "
+        "array is read as JSON. For an mcp tool, 'tool' names the server's tool to call",
+    )
 
     def templates(self) -> dict[str, str]:
         return {f"arguments.{name}": source for name, source in self.arguments.items()}

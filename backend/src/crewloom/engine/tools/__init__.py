@@ -15,12 +15,13 @@ if TYPE_CHECKING:
     from crewai.tools import BaseTool
 
 
-def crewai_tool(tool: ToolSpec, link: LoopLink) -> BaseTool:
-    """``tool`` for a CrewAI agent running in the worker thread of ``link``. Loads CrewAI: call it there."""
+def crewai_tools(tool: ToolSpec, link: LoopLink) -> list[BaseTool]:
+    """``tool`` for a CrewAI agent running in the worker thread of ``link``: one CrewAI tool, or one per tool
+    of an MCP server. Loads CrewAI: call it there."""
     prepare_crewai()
-    from crewloom.engine.tools.agent_tool import workspace_tool
+    from crewloom.engine.tools.agent_tool import workspace_tools
 
-    return workspace_tool(tool, link)
+    return workspace_tools(tool, link)
 
 
 __all__ = [
@@ -29,7 +30,7 @@ __all__ = [
     "Stopped",
     "ToolSpec",
     "call_http",
-    "crewai_tool",
+    "crewai_tools",
     "prepare_crewai",
     "quiet_worker_thread",
     "run_in_thread",

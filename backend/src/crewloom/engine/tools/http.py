@@ -1,19 +1,17 @@
 """HTTP tools: the URL and body templates filled with the call's arguments, the tool's secrets sent as the
-request headers of their names, and a bounded exchange: one timeout for the whole of it, a capped response,
-no redirect followed (a redirect would carry the secret headers to another host)."""
+request headers of their names, and a bounded exchange through the outbound guard: one timeout for the whole
+of it, a capped response, a few redirects, and the secret headers only ever sent to the URL's own origin."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-import httpx
-
 from crewloom.engine.runtime.context import NodeError, render
+from crewloom.engine.tools.outbound import OutboundGuard, fetch
 from crewloom.engine.tools.spec import ToolSpec, checked_config
 from crewloom.tools.configs import HttpConfig
 
@@ -79,15 +77,6 @@ def _headers(tool: ToolSpec, config: HttpConfig, content_type: str | None) -> di
     return headers
 
 
-async def _read_capped(response: httpx.Response, max_bytes: int, where: str) -> bytes:
-    received = bytearray()
-    async for chunk in response.aiter_bytes():
-        received += chunk
-        if len(received) > max_bytes:
-            raise NodeError(f"{where}: the response is larger than {max_bytes // 1024} KB", retryable=False)
-    return bytes(received)
-
-
 async def call_http(
     tool: ToolSpec,
     arguments: Mapping[str, Any],
@@ -102,27 +91,23 @@ async def call_http(
     body, content_type = _body(config, arguments)
     parts = urlsplit(url)
     where = f"{config.method} {parts.scheme}://{parts.netloc}{parts.path}"
-    # Without the environment: neither the server's proxy settings nor its .netrc apply to a tenant's calls.
-    async with httpx.AsyncClient(timeout=time_limit, follow_redirects=False, trust_env=False) as client:
-        try:
-            async with asyncio.timeout(time_limit):
-                request = client.build_request(
-                    config.method, url, content=body, headers=_headers(tool, config, content_type)
-                )
-                response = await client.send(request, stream=True)
-                try:
-                    raw = await _read_capped(response, max_bytes, where)
-                finally:
-                    await response.aclose()
-        except httpx.InvalidURL as exc:
-            raise NodeError(f"{where}: not a valid URL: {exc}", retryable=False) from None
-        except (TimeoutError, httpx.TimeoutException):
-            raise NodeError(f"{where}: no complete response within {time_limit:g} s") from None
-        except httpx.HTTPError as exc:
-            raise NodeError(tool.redact(f"{where}: {type(exc).__name__}: {exc}")) from None
-    text = tool.redact(raw.decode(response.charset_encoding or "utf-8", errors="replace"))
-    if not response.is_success:
+    try:
+        reply = await fetch(
+            config.method,
+            url,
+            guard=OutboundGuard(tool.access.allowed_hosts),
+            headers=_headers(tool, config, content_type),
+            secret_headers=tool.secrets.keys(),
+            content=body,
+            time_limit=time_limit,
+            max_bytes=max_bytes,
+            where=where,
+        )
+    except NodeError as exc:
+        raise NodeError(tool.redact(exc.message), retryable=exc.retryable) from None
+    text = tool.redact(reply.text())
+    if not 200 <= reply.status < 300:
         excerpt = " ".join(text.split())[:_EXCERPT_CHARS]
-        retryable = response.status_code >= 500 or response.status_code in _RETRYABLE_STATUSES
-        raise NodeError(f"{where} answered HTTP {response.status_code}: {excerpt}", retryable=retryable)
-    return HttpReply(status=response.status_code, text=text, is_json="json" in response.headers.get("content-type", ""))
+        retryable = reply.status >= 500 or reply.status in _RETRYABLE_STATUSES
+        raise NodeError(f"{where} answered HTTP {reply.status}: {excerpt}", retryable=retryable)
+    return HttpReply(status=reply.status, text=text, is_json="json" in reply.content_type)

@@ -9,8 +9,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from crewloom.engine.runtime.context import NodeError
+from crewloom.engine.tools.access import ToolAccess
 
-SANDBOXED_TYPES = frozenset({"custom", "docker", "mcp"})
+# Types whose calls run their own code: only ever in the sandbox (sandboxed.py).
+SANDBOXED_TYPES = frozenset({"custom", "docker"})
 REDACTED = "[redacted]"
 
 Config = TypeVar("Config", bound=BaseModel)
@@ -26,6 +28,7 @@ class ToolSpec:
     config: dict[str, Any]
     # Used only to build requests: never logged, never put in events.
     secrets: dict[str, str] = field(default_factory=dict, repr=False)
+    access: ToolAccess = field(default_factory=ToolAccess)
 
     def redact(self, text: str) -> str:
         """``text`` with every secret value of the tool blanked out, should a server echo one back."""
@@ -44,14 +47,6 @@ def checked_config(tool: ToolSpec, model: type[Config]) -> Config:
         raise NodeError(
             f"the tool {tool.name!r} has an invalid configuration: {where}: {problem['msg']}", retryable=False
         ) from None
-
-
-def sandbox_unavailable(tool: ToolSpec) -> NodeError:
-    return NodeError(
-        f"the tool {tool.name!r} is a {tool.type} tool: {tool.type} tools run in the sandbox, "
-        "which is not available in this version",
-        retryable=False,
-    )
 
 
 def unknown_type(tool: ToolSpec) -> NodeError:

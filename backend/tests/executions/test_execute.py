@@ -209,3 +209,29 @@ async def test_an_llm_node_asked_for_json_parses_the_reply(client: httpx.AsyncCl
         (await execute(client, account, await create_flow(client, account, graph), {"topic": "bees"}))["id"],
     )
     assert done["outputs"] == {"out": "Bees scored 9"}
+
+
+async def test_an_output_holding_nul_characters_is_recorded_not_stranded(
+    client: httpx.AsyncClient, account: Account
+) -> None:
+    # PostgreSQL's JSONB refuses NUL: a tool that returns one must still end its run with its output.
+    tool = await client.post(
+        "/api/v1/tools",
+        json={"name": "Nul", "type": "custom", "config": {"source": "def nul():\n    return 'a' + chr(0) + 'b'\n"}},
+        headers=account.headers,
+    )
+    assert tool.status_code == 201, tool.text
+    graph = {
+        "nodes": [
+            input_node(),
+            node("use", "tool", {"tool_id": tool.json()["id"]}),
+            output_node("out", "{{ nodes.use.output }}"),
+        ],
+        "edges": [edge("in", "use"), edge("use", "out")],
+    }
+    started = await execute(client, account, await create_flow(client, account, graph), {"topic": "x"})
+    done = await wait_for(client, account, started["id"], seconds=20)
+    assert done["status"] == "succeeded", done
+    assert done["outputs"] == {"out": "a\ufffdb"}
+    [use] = [run for run in done["nodes"] if run["node_id"] == "use"]
+    assert use["output"] == "a\ufffdb"

@@ -20,7 +20,7 @@ import pytest
 from crewloom.config import Settings
 from crewloom.kit.encryption import format_keys, new_master_key
 from tests.agents.factories import create_agent, create_crew, provider_id
-from tests.conftest import make_settings, register, separate_database
+from tests.conftest import Account, make_settings, register, separate_database
 from tests.executions.cluster import Workers, running_workers
 from tests.executions.runs import chain, create_flow, detail, execute, follow, llm_node, mock_provider, wait_for
 from tests.flows.graphs import edge, input_node, node, output_node
@@ -185,6 +185,62 @@ async def _lease_owner(database_url: str, execution_id: str) -> str | None:
         return owner
     finally:
         await connection.close()
+
+
+HOSTILE_TOOLS = [
+    ("def bomb():\n    import os\n    while True:\n        os.fork()\n", "hit its process limit (64)"),
+    ("def hog():\n    return len(bytearray(10 * 1024 ** 3))\n", "hit its memory limit (512 MB)"),
+    ("def loud():\n    for _ in range(1024):\n        print('x' * 1024 * 1024)\n", "hit its output limit (1 MB)"),
+    ("def rude():\n    import os\n    os.kill(os.getppid(), 9)\n    os.kill(os.getpid(), 9)\n", "SIGKILL"),
+    ("def sly():\n    return float('nan')\n", "not JSON"),
+]
+
+
+async def _run_custom_tool(api: httpx.AsyncClient, account: Account, source: str) -> dict[str, Any]:
+    tool = await api.post(
+        "/api/v1/tools",
+        json={"name": "Helper", "type": "custom", "config": {"source": source}},
+        headers=account.headers,
+    )
+    assert tool.status_code == 201, tool.text
+    graph = {
+        "nodes": [
+            input_node(),
+            node("use", "tool", {"tool_id": tool.json()["id"]}),
+            output_node("out", "{{ nodes.use.output }}"),
+        ],
+        "edges": [edge("in", "use"), edge("use", "out")],
+    }
+    started = await execute(api, account, await create_flow(api, account, graph), {"topic": "bees"})
+    return await wait_for(api, account, started["id"], seconds=120)
+
+
+async def test_hostile_custom_tools_fail_their_runs_and_the_workers_live_on(
+    api: httpx.AsyncClient, workers: Workers
+) -> None:
+    account = await register(api)
+    for source, reason in HOSTILE_TOOLS:
+        done = await _run_custom_tool(api, account, source)
+        assert done["status"] == "failed", done
+        [use] = [run for run in done["nodes"] if run["node_id"] == "use"]
+        assert reason in use["error"], use["error"]
+    snooping = (
+        "import os\n"
+        "def snoop():\n"
+        "    seen = dict(os.environ)\n"
+        "    for path in ('/proc/1/environ', '/etc/shadow'):\n"
+        "        try:\n"
+        "            seen[path] = open(path).read()\n"
+        "        except OSError as exc:\n"
+        "            seen[path] = str(exc)\n"
+        "    return seen\n"
+    )
+    done = await _run_custom_tool(api, account, snooping)
+    assert done["status"] == "succeeded", [(run["node_id"], run["error"]) for run in done["nodes"]]
+    seen = done["outputs"]["out"]
+    for secret in ("CREWLOOM_MASTER_KEYS", "CREWLOOM_DATABASE_URL", workers.env["CREWLOOM_MASTER_KEYS"]):
+        assert secret not in seen
+    assert all(worker.process.poll() is None for worker in workers.running.values())
 
 
 async def test_a_killed_worker_hands_its_execution_on(

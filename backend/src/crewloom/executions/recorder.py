@@ -31,6 +31,7 @@ from crewloom.engine.runtime import (
     RunStarted,
 )
 from crewloom.events import BusUnavailable, EventBus, StoredEvent, redact, to_record
+from crewloom.events.record import json_safe
 from crewloom.executions.repository import ExecutionRepository
 from crewloom.models import LlmUsage
 from crewloom.models.base import utcnow
@@ -60,21 +61,28 @@ class NodeRunState:
     started_at: datetime | None = None
     finished_at: datetime | None = None
 
-    def apply(self, event: RunEvent, now: datetime) -> None:
+    def apply(self, event: RunEvent, data: dict[str, Any], now: datetime) -> None:
+        """``data`` is the event as recorded (JSON-safe, secrets taken out): what is stored comes from it, so
+        a node run never holds what its event may not."""
         if isinstance(event, NodeStarted):
-            self.status, self.attempts, self.inputs, self.error = "running", event.attempt, event.inputs, None
+            self.status, self.attempts, self.inputs, self.error = "running", event.attempt, data["inputs"], None
             self.started_at = self.started_at or now
         elif isinstance(event, NodeSucceeded):
-            self.status, self.output, self.details, self.reused = "succeeded", event.output, event.details, event.reused
+            self.status, self.output, self.details, self.reused = (
+                "succeeded",
+                data["output"],
+                data["details"],
+                event.reused,
+            )
             self.attempts = event.attempt
             self.tokens_in, self.tokens_out, self.cost = event.usage.tokens_in, event.usage.tokens_out, event.usage.cost
             self.started_at, self.finished_at = self.started_at or now, now
         elif isinstance(event, NodeFailed):
-            self.error, self.attempts = event.error, event.attempt
+            self.error, self.attempts = data["error"], event.attempt
             if not event.will_retry:
                 self.status, self.finished_at = "failed", now
         elif isinstance(event, NodeSkipped):
-            self.status, self.error, self.finished_at = "skipped", event.reason, now
+            self.status, self.error, self.finished_at = "skipped", data["reason"], now
         elif isinstance(event, NodeCancelled):
             self.status, self.finished_at = "cancelled", now
 
@@ -124,12 +132,15 @@ class EventRecorder:
         """A node run already written by an earlier claim of this execution."""
         self._nodes[node_id] = state
 
+    def _redacted(self, value: Any) -> Any:
+        """JSON-safe ``value`` without the run's secrets, as it may be stored and shown."""
+        secrets = self._secrets()
+        return redact(value, secrets) if secrets else value
+
     async def emit(self, event: RunEvent) -> None:
         now = utcnow()
         kind, node_id, data = to_record(event)
-        secrets = self._secrets()
-        if secrets:
-            data = redact(data, secrets)
+        data = self._redacted(data)
         if isinstance(event, NodeToken) and self._merge_token(node_id, data):
             return
         self._events.append(StoredEvent(id=self._next_id, type=kind, node_id=node_id, data=data, at=now))
@@ -140,7 +151,7 @@ class EventRecorder:
             state = self._nodes.get(node_id)
             if state is None:
                 state = self._nodes[node_id] = NodeRunState(node_type=self._node_types.get(node_id, ""))
-            state.apply(event, now)
+            state.apply(event, data, now)
             self._changed.add(node_id)
         self._wake.set()
 
@@ -246,8 +257,8 @@ class EventRecorder:
         if outcome is not None:
             values.update(
                 status=outcome.status,
-                outputs=outcome.outputs,
-                error=outcome.error,
+                outputs=self._redacted(json_safe(outcome.outputs)),
+                error=self._redacted(json_safe(outcome.error)),
                 tokens_in=outcome.usage.tokens_in,
                 tokens_out=outcome.usage.tokens_out,
                 cost=outcome.usage.cost,

@@ -35,6 +35,11 @@ _NODE_RUN_FIELDS = (
     "started_at",
     "finished_at",
 )
+_INSERT_NODE_RUN = insert(NodeRun)
+_UPSERT_NODE_RUNS = _INSERT_NODE_RUN.on_conflict_do_update(
+    index_elements=[NodeRun.execution_id, NodeRun.node_id],
+    set_={name: _INSERT_NODE_RUN.excluded[name] for name in _NODE_RUN_FIELDS},
+)
 
 
 class ExecutionRepository:
@@ -142,12 +147,8 @@ class ExecutionRepository:
             | {name: getattr(state, name) for name in _NODE_RUN_FIELDS}
             for node_id, state in states.items()
         ]
-        statement = insert(NodeRun).values(rows)
-        statement = statement.on_conflict_do_update(
-            index_elements=[NodeRun.execution_id, NodeRun.node_id],
-            set_={name: statement.excluded[name] for name in _NODE_RUN_FIELDS},
-        )
-        await self.session.execute(statement)
+        # Many rows of one statement, compiled once: a VALUES list of its own per flush compiles every time.
+        await self._execute(_UPSERT_NODE_RUNS, rows)
 
     async def node_runs(self, execution_id: uuid.UUID) -> list[NodeRun]:
         statement = select(NodeRun).where(NodeRun.execution_id == execution_id).order_by(NodeRun.started_at, NodeRun.id)

@@ -62,6 +62,7 @@ def _include_routers(app: FastAPI) -> None:
     from crewloom.apikeys.router import router as apikeys_router
     from crewloom.audit.router import router as audit_router
     from crewloom.auth.router import router as auth_router
+    from crewloom.chat.router import router as chat_router
     from crewloom.crews.router import router as crews_router
     from crewloom.executions.router import router as executions_router
     from crewloom.flows.router import router as flows_router
@@ -80,6 +81,7 @@ def _include_routers(app: FastAPI) -> None:
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(transfer_router, prefix=API_PREFIX)
     app.include_router(executions_router, prefix=API_PREFIX)
+    app.include_router(chat_router, prefix=API_PREFIX)
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:

@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     sse_heartbeat_seconds: float = 15.0
     run_wait_max_seconds: float = 60.0
 
+    # Chat: how much of a conversation (in estimated tokens) a new session hands its target with each
+    # message, and how long a reply may take before it ends as an error.
+    chat_history_tokens: int = 4000
+    chat_reply_timeout_seconds: float = 120.0
+
     # Internal hosts tools may reach, "host, host:port, [v6]:port": every other loopback, private,
     # link-local or metadata address is refused. File tools work in data_dir/workspaces/<tenant id>/.
     tool_host_allowlist: str = ""

@@ -102,6 +102,29 @@ async def _settled_execution(client: httpx.AsyncClient, team: Team, execution_id
     raise AssertionError(f"execution {execution_id} did not settle")
 
 
+async def _chat_session(client: httpx.AsyncClient, team: Team) -> str:
+    response = await client.post(
+        "/api/v1/chat/sessions",
+        json={"target": {"provider_id": await provider_id(client, team.admin)}},
+        headers=team.admin.headers,
+    )
+    assert response.status_code == 201, response.text
+    chat_id = str(response.json()["id"])
+    async with client.stream(
+        "POST", f"/api/v1/chat/sessions/{chat_id}/messages", json={"content": "hello"}, headers=team.admin.headers
+    ) as streamed:
+        assert streamed.status_code == 200, await streamed.aread()
+        await streamed.aread()
+    return chat_id
+
+
+async def _chat_read_back(client: httpx.AsyncClient, team: Team, chat_id: str) -> Any:
+    return [
+        await _read(client, team, f"/api/v1/chat/sessions/{chat_id}"),
+        await _read(client, team, f"/api/v1/chat/sessions/{chat_id}/messages"),
+    ]
+
+
 KINDS: dict[str, OwnedKind] = {
     "agent": OwnedKind(_agent, lambda c, t, i: _read(c, t, f"/api/v1/agents/{i}")),
     "crew": OwnedKind(_crew, lambda c, t, i: _read(c, t, f"/api/v1/crews/{i}")),
@@ -112,6 +135,7 @@ KINDS: dict[str, OwnedKind] = {
     "flow": OwnedKind(_flow, lambda c, t, i: _read(c, t, f"/api/v1/flows/{i}")),
     "llm_provider": OwnedKind(_llm_provider, lambda c, t, i: _read(c, t, f"/api/v1/llm-providers/{i}")),
     "execution": OwnedKind(_execution, _settled_execution),
+    "chat_session": OwnedKind(_chat_session, _chat_read_back),
 }
 
 # (method, path) -> (kind of the path's id, a valid body so that only ownership can refuse the call)
@@ -156,4 +180,11 @@ ROUTES_BY_ID: dict[tuple[str, str], tuple[str, dict[str, Any] | None]] = {
     ("GET", "/api/v1/executions/{execution_id}/events"): ("execution", None),
     ("POST", "/api/v1/executions/{execution_id}/cancel"): ("execution", None),
     ("POST", "/api/v1/executions/{execution_id}/retry"): ("execution", None),
+    ("GET", "/api/v1/chat/sessions/{session_id}"): ("chat_session", None),
+    ("PATCH", "/api/v1/chat/sessions/{session_id}"): ("chat_session", {"title": "Taken"}),
+    ("DELETE", "/api/v1/chat/sessions/{session_id}"): ("chat_session", None),
+    ("GET", "/api/v1/chat/sessions/{session_id}/messages"): ("chat_session", None),
+    ("POST", "/api/v1/chat/sessions/{session_id}/messages"): ("chat_session", {"content": "taken"}),
+    ("POST", "/api/v1/chat/sessions/{session_id}/retry"): ("chat_session", {"message_id": str(uuid.UUID(int=7))}),
+    ("POST", "/api/v1/chat/sessions/{session_id}/stop"): ("chat_session", None),
 }

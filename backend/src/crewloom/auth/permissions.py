@@ -32,6 +32,7 @@ class Resource(StrEnum):
     tools = "tools"
     flows = "flows"
     executions = "executions"
+    chat = "chat"
 
 
 _EVERYONE = frozenset(Role)
@@ -65,7 +66,7 @@ MATRIX: dict[tuple[Resource, Action], frozenset[Role]] = {
     (Resource.executions, Action.execute): _EDITORS,
     **{
         (resource, action): _EVERYONE if action == Action.read else _EDITORS
-        for resource in (Resource.agents, Resource.crews, Resource.tools, Resource.flows)
+        for resource in (Resource.agents, Resource.crews, Resource.tools, Resource.flows, Resource.chat)
         for action in Action
     },
 }

@@ -47,7 +47,7 @@ class Totals(BaseModel):
 
 class ExecutionSummary(BaseModel):
     id: uuid.UUID
-    kind: Literal["flow", "crew"]
+    kind: Literal["flow", "crew", "agent"]
     flow_id: uuid.UUID | None
     flow_version_id: uuid.UUID | None
     crew_id: uuid.UUID | None

@@ -4,6 +4,8 @@ from crewloom.models.agent import Agent
 from crewloom.models.api_key import ApiKey
 from crewloom.models.audit_event import AuditEvent
 from crewloom.models.base import PUBLIC_SCHEMA, TENANT_SCHEMA, PublicBase, TenantBase
+from crewloom.models.chat_message import ChatMessage
+from crewloom.models.chat_session import ChatSession
 from crewloom.models.crew import Crew
 from crewloom.models.dispatch_turn import DispatchTurn
 from crewloom.models.execution import Execution
@@ -29,6 +31,8 @@ __all__ = [
     "Agent",
     "ApiKey",
     "AuditEvent",
+    "ChatMessage",
+    "ChatSession",
     "Crew",
     "DispatchTurn",
     "Execution",

@@ -139,3 +139,26 @@ def branching_graph(provider: str) -> dict[str, Any]:
             edge("check", "whisper", "false"),
         ],
     }
+
+
+async def run_custom_tool(
+    client: httpx.AsyncClient, account: Account, source: str, *, seconds: float = 60.0
+) -> dict[str, Any]:
+    """Saves a custom tool of ``source``, runs it in a flow input -> tool "use" -> output "out", and gives the
+    settled execution."""
+    tool = await client.post(
+        "/api/v1/tools",
+        json={"name": "Helper", "type": "custom", "config": {"source": source}},
+        headers=account.headers,
+    )
+    assert tool.status_code == 201, tool.text
+    graph = {
+        "nodes": [
+            input_node(),
+            node("use", "tool", {"tool_id": tool.json()["id"]}),
+            output_node("out", "{{ nodes.use.output }}"),
+        ],
+        "edges": [edge("in", "use"), edge("use", "out")],
+    }
+    started = await execute(client, account, await create_flow(client, account, graph), {"topic": "bees"})
+    return await wait_for(client, account, started["id"], seconds=seconds)

@@ -15,6 +15,7 @@ from tests.executions.runs import (
     execute,
     llm_node,
     mock_provider,
+    run_custom_tool,
     wait_for,
 )
 from tests.flows.graphs import edge, input_node, node, output_node
@@ -215,22 +216,7 @@ async def test_an_output_holding_nul_characters_is_recorded_not_stranded(
     client: httpx.AsyncClient, account: Account
 ) -> None:
     # PostgreSQL's JSONB refuses NUL: a tool that returns one must still end its run with its output.
-    tool = await client.post(
-        "/api/v1/tools",
-        json={"name": "Nul", "type": "custom", "config": {"source": "def nul():\n    return 'a' + chr(0) + 'b'\n"}},
-        headers=account.headers,
-    )
-    assert tool.status_code == 201, tool.text
-    graph = {
-        "nodes": [
-            input_node(),
-            node("use", "tool", {"tool_id": tool.json()["id"]}),
-            output_node("out", "{{ nodes.use.output }}"),
-        ],
-        "edges": [edge("in", "use"), edge("use", "out")],
-    }
-    started = await execute(client, account, await create_flow(client, account, graph), {"topic": "x"})
-    done = await wait_for(client, account, started["id"], seconds=20)
+    done = await run_custom_tool(client, account, "def nul():\n    return 'a' + chr(0) + 'b'\n", seconds=20)
     assert done["status"] == "succeeded", done
     assert done["outputs"] == {"out": "a\ufffdb"}
     [use] = [run for run in done["nodes"] if run["node_id"] == "use"]

@@ -20,9 +20,19 @@ import pytest
 from crewloom.config import Settings
 from crewloom.kit.encryption import format_keys, new_master_key
 from tests.agents.factories import create_agent, create_crew, provider_id
-from tests.conftest import Account, make_settings, register, separate_database
+from tests.conftest import make_settings, register, separate_database
 from tests.executions.cluster import Workers, running_workers
-from tests.executions.runs import chain, create_flow, detail, execute, follow, llm_node, mock_provider, wait_for
+from tests.executions.runs import (
+    chain,
+    create_flow,
+    detail,
+    execute,
+    follow,
+    llm_node,
+    mock_provider,
+    run_custom_tool,
+    wait_for,
+)
 from tests.flows.graphs import edge, input_node, node, output_node
 from tests.private_redis import PrivateRedis, running_private_redis
 from tests.server import running_server
@@ -196,31 +206,12 @@ HOSTILE_TOOLS = [
 ]
 
 
-async def _run_custom_tool(api: httpx.AsyncClient, account: Account, source: str) -> dict[str, Any]:
-    tool = await api.post(
-        "/api/v1/tools",
-        json={"name": "Helper", "type": "custom", "config": {"source": source}},
-        headers=account.headers,
-    )
-    assert tool.status_code == 201, tool.text
-    graph = {
-        "nodes": [
-            input_node(),
-            node("use", "tool", {"tool_id": tool.json()["id"]}),
-            output_node("out", "{{ nodes.use.output }}"),
-        ],
-        "edges": [edge("in", "use"), edge("use", "out")],
-    }
-    started = await execute(api, account, await create_flow(api, account, graph), {"topic": "bees"})
-    return await wait_for(api, account, started["id"], seconds=120)
-
-
 async def test_hostile_custom_tools_fail_their_runs_and_the_workers_live_on(
     api: httpx.AsyncClient, workers: Workers
 ) -> None:
     account = await register(api)
     for source, reason in HOSTILE_TOOLS:
-        done = await _run_custom_tool(api, account, source)
+        done = await run_custom_tool(api, account, source, seconds=120)
         assert done["status"] == "failed", done
         [use] = [run for run in done["nodes"] if run["node_id"] == "use"]
         assert reason in use["error"], use["error"]
@@ -235,7 +226,7 @@ async def test_hostile_custom_tools_fail_their_runs_and_the_workers_live_on(
         "            seen[path] = str(exc)\n"
         "    return seen\n"
     )
-    done = await _run_custom_tool(api, account, snooping)
+    done = await run_custom_tool(api, account, snooping, seconds=120)
     assert done["status"] == "succeeded", [(run["node_id"], run["error"]) for run in done["nodes"]]
     seen = done["outputs"]["out"]
     for secret in ("CREWLOOM_MASTER_KEYS", "CREWLOOM_DATABASE_URL", workers.env["CREWLOOM_MASTER_KEYS"]):

@@ -3,18 +3,23 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 BACKEND := backend
+FRONTEND := frontend
 # pip --user installs uv here.
 export PATH := $(HOME)/.local/bin:$(PATH)
 
 .PHONY: run test lint bench deps uv services migration
 
-run: deps
+run: deps ui
 	cd $(BACKEND) && uv run crewloom up
 
-test: deps services sandbox-tools
+test: deps services sandbox-tools chromium ui
 	cd $(BACKEND) && uv run ruff check src tests ../bench
 	cd $(BACKEND) && uv run ruff format --check src tests
 	cd $(BACKEND) && uv run mypy src tests
+	cd $(FRONTEND) && npm run lint
+	cd $(FRONTEND) && npx tsc --noEmit
+	cd $(FRONTEND) && npx vitest run
+	$(MAKE) --no-print-directory client-check
 	cd $(BACKEND) && uv run pytest
 
 lint: deps
@@ -72,3 +77,33 @@ migration: deps services
 .PHONY: catalogue
 catalogue: deps
 	cd $(BACKEND) && uv run python -m crewloom.tools.catalogue_build </dev/null
+
+# The web UI, built into frontend/dist, which the API serves at /.
+.PHONY: ui
+ui:
+	@command -v npm >/dev/null 2>&1 || { echo "the web UI needs Node.js 20.19+ with npm" >&2; exit 1; }
+	cd $(FRONTEND) && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm run build
+
+# Regenerates the web UI's API client (frontend/openapi.json, frontend/src/api/schema.d.ts) from the API.
+.PHONY: client client-check
+client: deps
+	cd $(FRONTEND) && npm ci --no-audit --no-fund
+	cd $(BACKEND) && uv run python -m crewloom.openapi_dump > ../$(FRONTEND)/openapi.json
+	cd $(FRONTEND) && npm run client
+
+# Fails while the committed client differs from one generated from the current API.
+client-check: deps
+	@fresh=$$(mktemp -d); trap 'rm -rf "$$fresh"' EXIT; \
+	(cd $(BACKEND) && uv run python -m crewloom.openapi_dump) > "$$fresh/openapi.json"; \
+	(cd $(FRONTEND) && npx openapi-typescript "$$fresh/openapi.json" -o "$$fresh/schema.d.ts" >/dev/null 2>&1); \
+	cmp -s "$$fresh/openapi.json" $(FRONTEND)/openapi.json && cmp -s "$$fresh/schema.d.ts" $(FRONTEND)/src/api/schema.d.ts \
+		|| { echo "the web UI's API client is stale: run make client and commit the result" >&2; exit 1; }
+
+# Debian's Chromium for the browser tests, installed where apt-get can and it is missing; best effort: without it
+# they skip.
+.PHONY: chromium
+chromium:
+	@if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; } \
+			>/dev/null 2>&1 || echo "could not install chromium; the browser tests will skip" >&2; \
+	fi

@@ -54,3 +54,13 @@ async def test_wrong_method_is_405_in_the_error_shape(client: httpx.AsyncClient)
     response = await client.delete("/api/v1/auth/login")
     assert response.status_code == 405
     assert response.json()["error"] == "method_not_allowed"
+
+
+async def test_unknown_paths_answer_404_to_every_method_but_a_page_get(client: httpx.AsyncClient) -> None:
+    for method, path in (("POST", "/nowhere"), ("DELETE", "/agents"), ("POST", "/api/v1/nowhere")):
+        response = await client.request(method, path)
+        assert response.status_code == 404, (method, path, response.text)
+        assert response.json()["error"] == "not_found"
+    page = await client.get("/agents")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")

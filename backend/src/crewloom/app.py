@@ -10,7 +10,8 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from crewloom.config import Settings, get_settings
@@ -20,6 +21,8 @@ from crewloom.http_limits import BodySizeLimit
 
 _log = logging.getLogger("crewloom.api")
 _STATIC = Path(__file__).parent / "static"
+# The web UI as `make ui` builds it in a source checkout; without a build, the page in _STATIC is served.
+_UI_BUILD = Path(__file__).resolve().parents[3] / "frontend" / "dist"
 API_PREFIX = "/api/v1"
 
 
@@ -45,7 +48,9 @@ def _install_error_handlers(app: FastAPI) -> None:
         return _error(422, "validation_error", _field_errors(exc))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404 and (page := _ui_page(request)) is not None:
+            return page
         code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
             exc.status_code, "http_error"
         )
@@ -120,8 +125,30 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     _install_error_handlers(app)
     _include_routers(app)
 
+    _serve_ui(app)
+    return app
+
+
+def _serve_ui(app: FastAPI) -> None:
+    if (_UI_BUILD / "index.html").is_file():
+        app.mount("/assets", StaticFiles(directory=_UI_BUILD / "assets"), name="ui-assets")
+        return
+
     @app.get("/", include_in_schema=False)
     async def index() -> FileResponse:
         return FileResponse(_STATIC / "index.html")
 
-    return app
+
+def _ui_page(request: Request) -> FileResponse | None:
+    """The built web UI's answer to a GET that no route took: one of its files, else index.html, so that a deep
+    link shows the right screen after a reload. Found through the 404 handler rather than a catch-all route, so
+    that other methods on unknown paths still answer 404, and nothing under /api is ever a page."""
+    if request.method not in ("GET", "HEAD") or request.url.path.startswith("/api/"):
+        return None
+    if not (_UI_BUILD / "index.html").is_file():
+        return None
+    path = request.url.path.lstrip("/")
+    file = (_UI_BUILD / path).resolve()
+    if path and file.is_file() and file.is_relative_to(_UI_BUILD):
+        return FileResponse(file)
+    return FileResponse(_UI_BUILD / "index.html")

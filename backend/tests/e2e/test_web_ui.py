@@ -3,53 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD, unique_email
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium")
+from tests.e2e.conftest import ConsoleErrors, screenshot
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def _collect_console_errors(page: Page) -> list[str]:
-    errors: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            errors.append(message.text)
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    return errors
-
-
-def test_a_new_user_signs_up_and_a_deep_link_survives_a_reload(page: Page, base_url: str) -> None:
-    errors = _collect_console_errors(page)
+def test_a_new_user_signs_up_and_a_deep_link_survives_a_reload(
+    page: Page, base_url: str, console_errors: ConsoleErrors
+) -> None:
     email = unique_email("ui")
 
     page.goto(f"{base_url}/signup")
@@ -63,8 +26,7 @@ def test_a_new_user_signs_up_and_a_deep_link_survives_a_reload(page: Page, base_
     expect(page.get_by_label("Workspace")).to_have_text("Analytical Engines")
     expect(page.get_by_role("heading", name="Agents")).to_be_visible()
     expect(page.get_by_text("No agents yet")).to_be_visible()
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=ARTIFACTS / "web-ui-agents-empty.png", full_page=True)
+    screenshot(page, "web-ui-agents-empty")
 
     page.reload()
     expect(page).to_have_url(f"{base_url}/agents")
@@ -80,7 +42,7 @@ def test_a_new_user_signs_up_and_a_deep_link_survives_a_reload(page: Page, base_
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(f"{base_url}/agents")
-    assert errors == []
+    console_errors.assert_none()
 
 
 def test_a_wrong_password_is_refused_in_the_page(page: Page, base_url: str) -> None:

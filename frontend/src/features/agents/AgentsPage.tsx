@@ -1,31 +1,33 @@
-import { useQuery } from "@tanstack/react-query";
-import { api, describeError } from "../../api/client";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { api } from "../../api/client";
+import { unwrap } from "../../api/problems";
 import { queryKeys } from "../../api/queryKeys";
 import { ErrorMessage } from "../../ui/controls";
+import { PageControls, SearchBox, useCursorPages } from "../../ui/CursorPages";
+import { EmptyState } from "../../ui/EmptyState";
+import { PageHeader } from "../../ui/PageHeader";
 
 export function AgentsPage() {
+  const pages = useCursorPages();
   const agents = useQuery({
-    queryKey: queryKeys.agents.list(),
-    queryFn: async () => {
-      const { data, error } = await api.GET("/api/v1/agents", { params: { query: { sort: "name" } } });
-      if (data === undefined) throw new Error(describeError(error));
-      return data;
-    },
+    queryKey: queryKeys.agents.list({ q: pages.search, cursor: pages.cursor }),
+    queryFn: () =>
+      unwrap(
+        api.GET("/api/v1/agents", {
+          params: { query: { sort: "name", q: pages.search || null, cursor: pages.cursor, limit: 25 } },
+        }),
+      ),
+    placeholderData: keepPreviousData,
   });
   return (
     <section aria-labelledby="agents-title">
-      <h1 id="agents-title" className="mb-6 text-2xl font-bold">
-        Agents
-      </h1>
+      <PageHeader id="agents-title" title="Agents" actions={<SearchBox label="Search agents" pages={pages} />} />
       {agents.isPending && <p role="status">Loading agents…</p>}
-      <ErrorMessage message={agents.error?.message ?? null} />
+      <ErrorMessage message={agents.error?.message} />
       {agents.data?.items.length === 0 && (
-        <div className="rounded-xl border border-dashed border-slate-300 bg-white p-10 text-center">
-          <p className="font-medium">No agents yet</p>
-          <p className="mt-1 text-sm text-slate-600">
-            An agent is a role with a goal, a model and tools; crews and flows put agents to work.
-          </p>
-        </div>
+        <EmptyState title={pages.search ? "No agent matches" : "No agents yet"}>
+          An agent is a role with a goal, a model and tools; crews and flows put agents to work.
+        </EmptyState>
       )}
       {agents.data && agents.data.items.length > 0 && (
         <table className="w-full overflow-hidden rounded-xl bg-white text-left text-sm shadow">
@@ -47,6 +49,7 @@ export function AgentsPage() {
           </tbody>
         </table>
       )}
+      <PageControls pages={pages} nextCursor={agents.data?.next_cursor} />
     </section>
   );
 }

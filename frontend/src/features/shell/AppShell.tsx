@@ -2,8 +2,8 @@ import { useQueryClient } from "@tanstack/react-query";
 import { NavLink, Outlet, useNavigate } from "react-router";
 import { signOut, useSession } from "../../auth/session";
 import { focusRing } from "../../ui/controls";
+import { navigation } from "./navigation";
 
-const navigation = [{ to: "/agents", label: "Agents" }];
 
 export function AppShell() {
   const identity = useSession((state) => state.identity);

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,7 +87,9 @@ def _new_account(base_url: str, role: str) -> Account:
             admin = await register(client, tenant_name="Analytical Engines")
             return admin if role == "admin" else await join_by_invitation(client, admin, role)
 
-    return asyncio.run(create())
+    # Playwright's sync API keeps an event loop running in this thread; the set-up gets a thread of its own.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, create()).result()
 
 
 def sign_in(page: Page, base_url: str, role: str = "admin") -> SignedIn:

@@ -12,10 +12,18 @@ interface FieldProps {
   hint?: string | undefined;
 }
 
-function FieldFrame({ label, error, hint, children, messageId }: FieldProps & { children: ReactNode; messageId: string }) {
+function FieldFrame({
+  label,
+  error,
+  hint,
+  children,
+  controlId,
+  messageId,
+}: FieldProps & { children: ReactNode; controlId: string; messageId: string }) {
+  // The label points at its control instead of wrapping it, so hints and a select's value stay out of its name.
   return (
-    <label className="block text-sm font-medium text-slate-700">
-      {label}
+    <div className="block text-sm font-medium text-slate-700">
+      <label htmlFor={controlId}>{label}</label>
       {children}
       {error !== undefined ? (
         <span id={messageId} role="alert" className="mt-1 block text-xs font-normal text-red-700">
@@ -28,38 +36,44 @@ function FieldFrame({ label, error, hint, children, messageId }: FieldProps & { 
           </span>
         )
       )}
-    </label>
+    </div>
   );
+}
+
+/** Ids tying a field's label and message to its control. */
+function useFieldIds(id: string | undefined, error: string | undefined, hint: string | undefined) {
+  const generated = useId();
+  const controlId = id ?? `${generated}control`;
+  const messageId = `${generated}message`;
+  return {
+    controlId,
+    messageId,
+    described: {
+      id: controlId,
+      "aria-invalid": error !== undefined,
+      "aria-describedby": error !== undefined || hint !== undefined ? messageId : undefined,
+    },
+  };
 }
 
 function borderFor(error: string | undefined): string {
   return error === undefined ? "border-slate-300" : "border-red-500";
 }
 
-export function TextField({ label, error, hint, ...input }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
-  const messageId = useId();
+export function TextField({ label, error, hint, id, ...input }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
+  const { controlId, messageId, described } = useFieldIds(id, error, hint);
   return (
-    <FieldFrame label={label} error={error} hint={hint} messageId={messageId}>
-      <input
-        {...input}
-        aria-invalid={error !== undefined}
-        aria-describedby={error !== undefined || hint !== undefined ? messageId : undefined}
-        className={`${fieldBox} ${borderFor(error)}`}
-      />
+    <FieldFrame label={label} error={error} hint={hint} controlId={controlId} messageId={messageId}>
+      <input {...input} {...described} className={`${fieldBox} ${borderFor(error)}`} />
     </FieldFrame>
   );
 }
 
-export function TextArea({ label, error, hint, ...area }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const messageId = useId();
+export function TextArea({ label, error, hint, id, ...area }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const { controlId, messageId, described } = useFieldIds(id, error, hint);
   return (
-    <FieldFrame label={label} error={error} hint={hint} messageId={messageId}>
-      <textarea
-        {...area}
-        aria-invalid={error !== undefined}
-        aria-describedby={error !== undefined || hint !== undefined ? messageId : undefined}
-        className={`${fieldBox} ${borderFor(error)}`}
-      />
+    <FieldFrame label={label} error={error} hint={hint} controlId={controlId} messageId={messageId}>
+      <textarea {...area} {...described} className={`${fieldBox} ${borderFor(error)}`} />
     </FieldFrame>
   );
 }
@@ -74,17 +88,13 @@ export function SelectField({
   error,
   hint,
   choices,
+  id,
   ...select
 }: FieldProps & { choices: readonly Choice[] } & SelectHTMLAttributes<HTMLSelectElement>) {
-  const messageId = useId();
+  const { controlId, messageId, described } = useFieldIds(id, error, hint);
   return (
-    <FieldFrame label={label} error={error} hint={hint} messageId={messageId}>
-      <select
-        {...select}
-        aria-invalid={error !== undefined}
-        aria-describedby={error !== undefined || hint !== undefined ? messageId : undefined}
-        className={`${fieldBox} ${borderFor(error)}`}
-      >
+    <FieldFrame label={label} error={error} hint={hint} controlId={controlId} messageId={messageId}>
+      <select {...select} {...described} className={`${fieldBox} ${borderFor(error)}`}>
         {choices.map((choice) => (
           <option key={choice.value} value={choice.value}>
             {choice.label}

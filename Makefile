@@ -12,7 +12,7 @@ export PATH := $(HOME)/.local/bin:$(PATH)
 run: deps ui
 	cd $(BACKEND) && uv run crewloom up
 
-test: deps services sandbox-tools chromium ui
+test: deps services sandbox-tools chromium kubernetes-client ui
 	cd $(BACKEND) && uv run ruff check src tests ../bench
 	cd $(BACKEND) && uv run ruff format --check src tests
 	cd $(BACKEND) && uv run mypy src tests
@@ -106,4 +106,13 @@ chromium:
 	@if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; } \
 			>/dev/null 2>&1 || echo "could not install chromium; the browser tests will skip" >&2; \
+	fi
+
+# Debian's kubectl, which renders the Kubernetes manifests of deploy/ for their tests, installed where apt-get can
+# and no kubectl is there; best effort: without it those tests skip.
+.PHONY: kubernetes-client
+kubernetes-client:
+	@if ! command -v kubectl >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends kubernetes-client; } \
+			>/dev/null 2>&1 || echo "could not install kubernetes-client; the Kubernetes manifest tests will skip" >&2; \
 	fi

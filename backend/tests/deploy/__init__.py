@@ -1,0 +1,1 @@
+"""The deployment files in deploy/: Dockerfile, entrypoint, compose, Kubernetes manifests, dashboards."""

@@ -18,6 +18,9 @@ from crewloom.config import Settings, get_settings
 from crewloom.db.engine import Database
 from crewloom.errors import AppError
 from crewloom.http_limits import BodySizeLimit
+from crewloom.kit.shutdown import notice_stop_signals, process_shutdown
+from crewloom.observability.asgi import ObservedRequests
+from crewloom.observability.tracing import TracingMiddleware, configure_tracing, tracing_enabled
 
 _log = logging.getLogger("crewloom.api")
 _STATIC = Path(__file__).parent / "static"
@@ -73,11 +76,13 @@ def _include_routers(app: FastAPI) -> None:
     from crewloom.flows.router import router as flows_router
     from crewloom.health.router import router as health_router
     from crewloom.llm.router import router as llm_router
+    from crewloom.observability.router import router as metrics_router
     from crewloom.tenants.router import router as tenants_router
     from crewloom.tools.router import router as tools_router
     from crewloom.transfer.router import router as transfer_router
 
     app.include_router(health_router)
+    app.include_router(metrics_router)
     for router in (auth_router, tenants_router, apikeys_router, audit_router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(flows_router, prefix=API_PREFIX)
@@ -91,6 +96,7 @@ def _include_routers(app: FastAPI) -> None:
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
+    configure_tracing(settings, "crewloom-api")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -107,7 +113,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
         try:
             async with running_executions(app, settings, app.state.database):
-                yield
+                # Event streams end at once on SIGTERM, telling their clients to reconnect elsewhere.
+                with notice_stop_signals(process_shutdown, settings.shutdown_seconds):
+                    yield
         finally:
             if owned:
                 await app.state.database.dispose()
@@ -122,6 +130,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     if database is not None:
         app.state.database = database
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # Outside the body limit, so that its refusals are counted and carry a request id too.
+    app.add_middleware(ObservedRequests)
+    if tracing_enabled():
+        # Outermost, so that everything a request does is inside its span.
+        app.add_middleware(TracingMiddleware)
     _install_error_handlers(app)
     _include_routers(app)
 

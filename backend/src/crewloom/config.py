@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -59,6 +59,12 @@ class Settings(BaseSettings):
     # How long the bus keeps an execution's events after it ends; PostgreSQL keeps them for good.
     event_stream_ttl_seconds: int = 3600
     sse_heartbeat_seconds: float = 15.0
+    # On SIGTERM a process has this long to be gone: the API ends its streams (clients reconnect to another
+    # replica) and requests, a worker lets its runs finish or hands them back to another worker.
+    shutdown_seconds: float = 20.0
+    # OTLP/HTTP collector for traces, e.g. http://collector:4318 (OTEL_EXPORTER_OTLP_ENDPOINT works too);
+    # unset, no span is recorded.
+    otlp_endpoint: str | None = None
     run_wait_max_seconds: float = 60.0
 
     # Chat: how much of a conversation (in estimated tokens) a new session hands its target with each
@@ -81,6 +87,20 @@ class Settings(BaseSettings):
     sandbox_image: str = "crewloom-sandbox-python:latest"
     # None: DOCKER_HOST, else the engine's default socket.
     docker_host: str | None = None
+
+    # Log lines as "json" objects or "text"; unset: JSON for `crewloom api` and `worker`, text for `crewloom up`.
+    log_format: Literal["json", "text"] | None = None
+    # Unset: INFO for `crewloom api` and `worker`, WARNING for `crewloom up`.
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] | None = None
+    # Where a worker serves its Prometheus metrics (0: nowhere); the API serves its own at /metrics.
+    metrics_port: int = 9100
+    # Set: GET /metrics wants "Authorization: Bearer <metrics_token>", for an API reachable from outside.
+    metrics_token: str | None = None
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level_in_capitals(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
 
     def signing_key(self) -> str:
         """The JWT signing secret: configured, or generated once and kept in the data directory."""

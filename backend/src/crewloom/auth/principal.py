@@ -22,6 +22,7 @@ from crewloom.db.migrations.runner import head
 from crewloom.db.session import get_database, unit_of_work
 from crewloom.errors import Forbidden, TenantSchemaOutdated, Unauthorized
 from crewloom.models.base import utcnow
+from crewloom.observability.context import bind, hide
 
 _bearer = HTTPBearer(auto_error=False, description="An access token or a tenant API key (cl_…)")
 _LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -105,12 +106,17 @@ async def get_principal(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized()
     token = credentials.credentials
+    # Hidden from the request's log lines before anything can fail on it.
+    hide((token,))
     address = client_address(request)
     async with unit_of_work(get_database(request)) as session:
         repository = PrincipalRepository(session)
         if token.startswith(KEY_PREFIX):
-            return await _from_api_key(repository, token, address)
-        return await _from_access_token(repository, get_settings(request), token, address)
+            principal = await _from_api_key(repository, token, address)
+        else:
+            principal = await _from_access_token(repository, get_settings(request), token, address)
+    bind(tenant_id=principal.tenant_id, user_id=principal.user_id, api_key_id=principal.api_key_id)
+    return principal
 
 
 class Allow:

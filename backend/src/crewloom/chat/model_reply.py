@@ -10,6 +10,7 @@ from crewloom.chat.replies import ModelCall, Outcome, ReplyChannel, failure, unt
 from crewloom.kit.encryption import KeyRing, SecretUnavailable
 from crewloom.llm import gateway
 from crewloom.models import LlmUsage
+from crewloom.observability.context import hide
 
 
 class _KeyUnusable(Exception):
@@ -40,6 +41,8 @@ class ModelReply:
             raise _KeyUnusable(
                 f"the provider's stored API key cannot be used ({exc}); an admin must set it again"
             ) from None
+        if api_key:
+            hide((api_key,))
         return gateway.ProviderConfig(
             type=call.provider_type, api_key=api_key, base_url=call.base_url, options=call.options
         )

@@ -21,6 +21,7 @@ from crewloom.kit.encryption import Sealed
 from crewloom.llm import gateway
 from crewloom.models import LlmUsage
 from crewloom.models.base import utcnow
+from crewloom.observability.metrics import llm_usage_recorded
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ class ReplyChannel:
             (await repository.get_session(prepared.session_id)).updated_at = utcnow()
             if outcome.usage is not None:
                 await repository.add(outcome.usage)
+                llm_usage_recorded(prepared.tenant_id, outcome.usage)
             stored = MessageOut.model_validate(message)
         kind = "error" if stored.role == "error" else "done"
         await self._hub.publish(prepared.session_id, message_frame(kind, stored))

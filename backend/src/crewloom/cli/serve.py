@@ -7,6 +7,7 @@ import signal
 import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import typer
 import uvicorn
@@ -16,8 +17,11 @@ from crewloom.cli.database import database_url, fail, require_current_public_sch
 from crewloom.cli.migrate import echo_result, tenants_behind, upgrade_public
 from crewloom.config import Settings
 from crewloom.db.migrations.parallel import SchemaResult, migrate_tenants
+from crewloom.observability.logging import configure_logging, default_format
+from crewloom.observability.metrics import shared_between_processes
 
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+_WORKER_STARTUP_SECONDS = 60
 
 
 class _Server(uvicorn.Server):
@@ -46,13 +50,28 @@ class _Server(uvicorn.Server):
             self._on_started(f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}")  # noqa: S104
 
 
-def _serve_app(settings: Settings, host: str, port: int, on_started: Callable[[str], None], log_level: str) -> int:
+def _serve_app(
+    settings: Settings, host: str, port: int, on_started: Callable[[str], None], log_config: dict[str, Any]
+) -> int:
     from crewloom.app import create_app
 
-    config = uvicorn.Config(create_app(settings), host=host, port=port, log_level=log_level, lifespan="on")
+    config = uvicorn.Config(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_config=log_config,
+        lifespan="on",
+        timeout_graceful_shutdown=_requests_grace(settings),
+    )
     server = _Server(config, on_started)
     asyncio.run(server.serve())
     return 0 if server.started else 1
+
+
+def _requests_grace(settings: Settings) -> int:
+    """How long a stopping server waits for its open requests (event streams end at once): half the shutdown
+    deadline, the rest is for the executions the in-process dispatcher runs."""
+    return max(1, round(settings.shutdown_seconds / 2))
 
 
 async def _prepare(url: str, concurrency: int) -> Login | None:
@@ -89,6 +108,7 @@ def _banner(url: str, login: Login, settings: Settings) -> None:
 
 def run_up(host: str, port: int) -> int:
     settings = Settings()
+    log_config = configure_logging(*default_format(settings, local=True))
     # Until uvicorn takes over, SIGTERM interrupts like Ctrl+C, so the embedded server still stops.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
@@ -97,7 +117,7 @@ def run_up(host: str, port: int) -> int:
             if login is None:
                 return 1
             served = settings.model_copy(update={"database_url": url})
-            code = _serve_app(served, host, port, lambda address: _banner(address, login, settings), "warning")
+            code = _serve_app(served, host, port, lambda address: _banner(address, login, settings), log_config)
     except KeyboardInterrupt:
         code = 0
     typer.echo("Crewloom stopped.")
@@ -112,9 +132,22 @@ def run_api(host: str, port: int, workers: int) -> int:
             "use `crewloom up` for the embedded one.",
             code=2,
         )
+    log_config = configure_logging(*default_format(settings, local=False))
     require_current_public_schema(settings.database_url)
     if workers > 1:
-        # Each worker process builds its app from the same environment.
-        uvicorn.run("crewloom.app:create_app", factory=True, host=host, port=port, workers=workers)
+        # Each worker process builds its app from the same environment, and logs and counts like the others.
+        with shared_between_processes():
+            uvicorn.run(
+                "crewloom.app:create_app",
+                factory=True,
+                host=host,
+                port=port,
+                workers=workers,
+                log_config=log_config,
+                timeout_graceful_shutdown=_requests_grace(settings),
+                # A new process imports the whole app before it can answer its first health check, which
+                # takes longer than uvicorn's 5 s on a busy machine: it would be killed and started again.
+                timeout_worker_healthcheck=_WORKER_STARTUP_SECONDS,
+            )
         return 0
-    return _serve_app(settings, host, port, lambda address: typer.echo(f"Crewloom API at {address}"), "info")
+    return _serve_app(settings, host, port, lambda address: typer.echo(f"Crewloom API at {address}"), log_config)

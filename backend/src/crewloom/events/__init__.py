@@ -6,7 +6,15 @@ from crewloom.events.bus import BusUnavailable, EventBus, Subscription
 from crewloom.events.memory import MemoryEventBus
 from crewloom.events.record import StoredEvent, redact, to_record
 from crewloom.events.redis_streams import RedisEventBus
-from crewloom.events.sse import HEARTBEAT_FRAME, SSE_HEADERS, SSE_MEDIA_TYPE, follow, parse_last_event_id
+from crewloom.events.sse import (
+    HEARTBEAT_FRAME,
+    SSE_HEADERS,
+    SSE_MEDIA_TYPE,
+    follow,
+    parse_last_event_id,
+    reconnect_frame,
+    until_shutdown,
+)
 
 
 def create_bus(settings: Settings) -> EventBus:
@@ -33,6 +41,8 @@ __all__ = [
     "create_bus",
     "follow",
     "parse_last_event_id",
+    "reconnect_frame",
     "redact",
     "to_record",
+    "until_shutdown",
 ]

@@ -3,6 +3,8 @@ event exactly once and in id order, until the terminal event."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import random
 import re
 import time
@@ -13,6 +15,7 @@ from crewloom.engine.runtime.events import TERMINAL_TYPES
 from crewloom.errors import BadRequest
 from crewloom.events.bus import EventBus, Subscription
 from crewloom.events.record import StoredEvent
+from crewloom.kit.shutdown import ShutdownNotice
 
 SSE_MEDIA_TYPE = "text/event-stream"
 # Proxies must pass each frame on as it comes; X-Accel-Buffering is nginx's switch for that.
@@ -24,6 +27,9 @@ _MAX_EVENT_ID = 2**63 - 1
 # A quiet bus has the log asked ever less often, up to this many times poll_seconds: hundreds of followers of
 # queued or idle executions must not each query PostgreSQL every second.
 _QUIET_BACKOFF_LIMIT = 4
+# How long EventSource waits before reconnecting when a stopping server ends its stream, in milliseconds;
+# spread so that the followers of one replica do not all come back to the others at the same moment.
+_RECONNECT_MILLISECONDS = (500, 3000)
 
 LoadAfter = Callable[[int], Awaitable[list[StoredEvent]]]
 
@@ -154,3 +160,44 @@ async def follow(
             yield chunk
         async for chunk in follower.live(subscription):
             yield chunk
+
+
+def reconnect_frame() -> str:
+    """The last frame of a stream that a stopping server ends: a comment saying so, and the delay after which
+    EventSource reconnects (by itself, with Last-Event-ID, so another replica resumes where this one ended)."""
+    delay = random.randint(*_RECONNECT_MILLISECONDS)  # noqa: S311 (spreading, not secrecy)
+    return f": reconnect: the server is restarting; resume with Last-Event-ID\nretry: {delay}\n\n"
+
+
+async def until_shutdown(frames: AsyncGenerator[str], notice: ShutdownNotice) -> AsyncGenerator[str]:
+    """The chunks of ``frames`` until it ends, or until ``notice`` begins: then the reconnect frame ends the
+    stream at once, rather than holding the stopping server until its deadline."""
+    stopping = asyncio.ensure_future(notice.wait())
+    following: asyncio.Future[str] | None = None
+    try:
+        while True:
+            following = asyncio.ensure_future(anext(frames))
+            await asyncio.wait({following, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            if not following.done():
+                # A chunk read meanwhile is not lost: the client resumes after the last event it received.
+                await _cancelled(following)
+                yield reconnect_frame()
+                return
+            try:
+                chunk = following.result()
+            except StopAsyncIteration:
+                return
+            yield chunk
+    finally:
+        stopping.cancel()
+        if following is not None:
+            await _cancelled(following)
+        await frames.aclose()
+
+
+async def _cancelled(step: asyncio.Future[str]) -> None:
+    """Cancel a step of a generator and wait until it stopped, so that the generator can be closed."""
+    if not step.done():
+        step.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await step

@@ -24,7 +24,11 @@ async def running_executions(app: FastAPI, settings: Settings, database: Databas
         dispatcher = CeleryDispatcher(settings)
     else:
         dispatcher = LocalDispatcher(
-            database, settings, runner=build_runner(database, settings, bus), hooks=build_hooks(settings)
+            database,
+            settings,
+            runner=build_runner(database, settings, bus),
+            hooks=build_hooks(settings),
+            stop_grace_seconds=settings.shutdown_seconds,
         )
     await dispatcher.start()
     app.state.bus = bus

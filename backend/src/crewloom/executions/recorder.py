@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crewloom.db.engine import Database
@@ -32,15 +33,17 @@ from crewloom.engine.runtime import (
 )
 from crewloom.events import BusUnavailable, EventBus, StoredEvent, redact, to_record
 from crewloom.events.record import json_safe
-from crewloom.executions.repository import ExecutionRepository
-from crewloom.models import LlmUsage
+from crewloom.executions.repository import ExecutionRepository, SettledExecution
+from crewloom.models import Execution, LlmUsage
 from crewloom.models.base import utcnow
+from crewloom.observability.metrics import execution_ended, llm_usage_recorded, node_ended
 from crewloom.queue import Claim, LeaseLost, fence, release
 
 logger = logging.getLogger(__name__)
 
 # A writer that lost its lease has nothing more to write; its flush in flight gets this long to end.
 _ABANDON_WAIT_SECONDS = 2.0
+_NODE_ENDINGS = (NodeSucceeded, NodeFailed, NodeCancelled)
 
 
 @dataclass
@@ -85,6 +88,13 @@ class NodeRunState:
             self.status, self.error, self.finished_at = "skipped", data["reason"], now
         elif isinstance(event, NodeCancelled):
             self.status, self.finished_at = "cancelled", now
+
+    def ran_seconds(self) -> float | None:
+        """How long the node ran here, once it ended; None while it runs or waits to retry, and for a node
+        reused from an earlier run or cancelled before it started."""
+        if self.reused or self.started_at is None or self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
 
 
 class EventRecorder:
@@ -153,6 +163,9 @@ class EventRecorder:
                 state = self._nodes[node_id] = NodeRunState(node_type=self._node_types.get(node_id, ""))
             state.apply(event, data, now)
             self._changed.add(node_id)
+            if isinstance(event, _NODE_ENDINGS) and (seconds := state.ran_seconds()) is not None:
+                node_ended(state.node_type, state.status, seconds)
+                logger.debug("node %s %s after %.0f ms", node_id, state.status, seconds * 1000)
         self._wake.set()
 
     def _merge_token(self, node_id: str | None, data: dict[str, Any]) -> bool:
@@ -170,6 +183,7 @@ class EventRecorder:
     def add_usage(self, usage: LlmUsage) -> None:
         usage.execution_id = self.execution_id
         self._usage.append(usage)
+        llm_usage_recorded(self._claim.tenant_id, usage)
         self._wake.set()
 
     def start(self) -> None:
@@ -215,7 +229,7 @@ class EventRecorder:
             committed = False
             try:
                 async with self._database.session(self._schema) as session:
-                    await self._write(session, events, usage, changed, outcome)
+                    settled = await self._write(session, events, usage, changed, outcome)
                     await session.commit()
                     committed = True
             except BaseException:
@@ -225,6 +239,9 @@ class EventRecorder:
                     self._usage = usage + self._usage
                     self._changed |= changed
                 raise
+            if settled is not None:
+                execution_ended(*settled)
+                logger.info("execution %s %s", self.execution_id, settled.status)
         if events:
             try:
                 await self._bus.publish(self.execution_id, events)
@@ -239,7 +256,7 @@ class EventRecorder:
         usage: list[LlmUsage],
         changed: set[str],
         outcome: RunOutcome | None,
-    ) -> None:
+    ) -> SettledExecution | None:
         await fence(session, self._claim)
         repository = ExecutionRepository(session)
         await repository.add_events(self.execution_id, events)
@@ -252,7 +269,8 @@ class EventRecorder:
             values["status"] = "running"
             values["attempts"] = self._claim.claims
             if self._claim.claims == 1:
-                values["started_at"] = events[0].at if events else utcnow()
+                # Kept when a run handed back by a stopping worker resumes: it started at its first claim.
+                values["started_at"] = func.coalesce(Execution.started_at, events[0].at if events else utcnow())
             self._started = False
         if outcome is not None:
             values.update(
@@ -265,8 +283,10 @@ class EventRecorder:
                 finished_at=utcnow(),
             )
             await release(session, self._claim)
+            return await repository.settle_execution(self.execution_id, values)
         if values:
             await repository.update_execution(self.execution_id, values)
+        return None
 
     async def finish(self, outcome: RunOutcome) -> None:
         """Write everything left with the final state and give the lease back, in one transaction."""
@@ -276,6 +296,11 @@ class EventRecorder:
             await self._bus.finish(self.execution_id)
         except BusUnavailable:
             logger.warning("the event bus is unreachable; the stream of %s expires later", self.execution_id)
+
+    async def save(self) -> None:
+        """Write everything reported so far and stop, the run unsettled: it goes back to the queue."""
+        await self._stop_flusher(wait_seconds=_ABANDON_WAIT_SECONDS)
+        await self.flush()
 
     async def abandon(self) -> None:
         """Stop writing: the lease is gone, and so is the right to write."""

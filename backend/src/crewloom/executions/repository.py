@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import Executable, Result, func, select, update
 from sqlalchemy.dialects.postgresql import insert
@@ -40,6 +40,13 @@ _UPSERT_NODE_RUNS = _INSERT_NODE_RUN.on_conflict_do_update(
     index_elements=[NodeRun.execution_id, NodeRun.node_id],
     set_={name: _INSERT_NODE_RUN.excluded[name] for name in _NODE_RUN_FIELDS},
 )
+
+
+class SettledExecution(NamedTuple):
+    kind: str
+    status: str
+    started_at: datetime | None
+    finished_at: datetime | None
 
 
 class ExecutionRepository:
@@ -98,6 +105,17 @@ class ExecutionRepository:
 
     async def update_execution(self, execution_id: uuid.UUID, values: Mapping[str, Any]) -> None:
         await self._execute(update(Execution).where(Execution.id == execution_id).values(**values))
+
+    async def settle_execution(self, execution_id: uuid.UUID, values: Mapping[str, Any]) -> SettledExecution | None:
+        """Write an execution's final state; what the metrics count of it, None when it is gone."""
+        statement = (
+            update(Execution)
+            .where(Execution.id == execution_id)
+            .values(**values)
+            .returning(Execution.kind, Execution.status, Execution.started_at, Execution.finished_at)
+        )
+        row = (await self._execute(statement)).one_or_none()
+        return SettledExecution(row.kind, row.status, row.started_at, row.finished_at) if row is not None else None
 
     async def next_event_id(self, execution_id: uuid.UUID) -> int | None:
         """Take the next event id for a writer that does not hold the lease (the reaper, a cancel);

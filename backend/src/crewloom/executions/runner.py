@@ -16,7 +16,7 @@ from crewloom.engine.graph import Graph
 from crewloom.engine.runtime import NodeOutcome, RunFailed, RunOutcome, Usage, run_flow
 from crewloom.engine.tools.access import ToolAccess, tenant_workspace
 from crewloom.engine.tools.outbound import HostAllowlist
-from crewloom.events import EventBus, StoredEvent, create_bus
+from crewloom.events import BusUnavailable, EventBus, StoredEvent, create_bus
 from crewloom.executions.recorder import EventRecorder
 from crewloom.executions.repository import ExecutionRepository
 from crewloom.executions.resources import RunResources
@@ -24,11 +24,14 @@ from crewloom.kit.ids import tenant_schema_name
 from crewloom.kit.keyring import KeyRingSource
 from crewloom.models import NodeRun
 from crewloom.models.base import utcnow
-from crewloom.queue import Claim, ExecutionHooks, ExecutionRunner, Lease, LeaseLost, fence, release
+from crewloom.observability.context import hide, log_scope
+from crewloom.observability.metrics import execution_ended
+from crewloom.queue import Claim, ExecutionHooks, ExecutionRunner, Lease, LeaseLost, fence, hand_back, release
 
 logger = logging.getLogger(__name__)
 
 SETTLED = frozenset({"succeeded", "failed", "cancelled"})
+_HANDED_BACK = "its worker is shutting down; queued again for another one, which reuses the nodes that finished"
 
 
 def _reusable(runs: list[NodeRun]) -> dict[str, NodeOutcome]:
@@ -58,6 +61,11 @@ class ExecutionWorker:
         self._tool_hosts = HostAllowlist.parse(settings.tool_host_allowlist)
 
     async def __call__(self, claim: Claim, lease: Lease) -> None:
+        with log_scope(execution_id=claim.execution_id, tenant_id=claim.tenant_id):
+            logger.info("running execution %s (claim %d)", claim.execution_id, claim.claims)
+            await self._run_claim(claim, lease)
+
+    async def _run_claim(self, claim: Claim, lease: Lease) -> None:
         schema = tenant_schema_name(claim.tenant_id)
         async with self._database.session(schema) as session:
             repository = ExecutionRepository(session)
@@ -94,22 +102,52 @@ class ExecutionWorker:
                 workspace=tenant_workspace(self._settings.data_dir, claim.tenant_id), allowed_hosts=self._tool_hosts
             ),
         )
+        hide(resources.secrets)
         recorder.start()
         run = asyncio.create_task(self._run(graph, inputs, resources, recorder, lease, reuse))
-        lost = asyncio.create_task(_first_of(lease.lost, recorder.lost))
-        await asyncio.wait({run, lost}, return_when=asyncio.FIRST_COMPLETED)
+        interrupted = asyncio.create_task(_first_of(lease.lost, recorder.lost, lease.hand_back))
+        await asyncio.wait({run, interrupted}, return_when=asyncio.FIRST_COMPLETED)
         if not run.done():
-            logger.warning("lost the lease of execution %s; another worker takes it over", claim.execution_id)
             run.cancel()
             await asyncio.gather(run, return_exceptions=True)
+            if not (lease.lost.is_set() or recorder.lost.is_set()):
+                await self._hand_back(claim, schema, recorder)
+                return
+            logger.warning("lost the lease of execution %s; another worker takes it over", claim.execution_id)
             await recorder.abandon()
             return
-        lost.cancel()
+        interrupted.cancel()
         try:
             await recorder.finish(run.result())
         except LeaseLost:
             logger.warning("execution %s was taken over before it could be settled here", claim.execution_id)
             await recorder.abandon()
+
+    async def _hand_back(self, claim: Claim, schema: str, recorder: EventRecorder) -> None:
+        """This process is stopping: write what the run reported (whoever resumes it reuses the nodes that
+        finished), then queue the execution again for another worker, this claim not counted."""
+        try:
+            await recorder.save()
+            async with self._database.session(schema) as session:
+                await hand_back(session, claim)
+                event = await settle_without_worker(
+                    session,
+                    tenant_id=claim.tenant_id,
+                    execution_id=claim.execution_id,
+                    status="queued",
+                    reason=_HANDED_BACK,
+                    event="run_requeued",
+                )
+                await session.commit()
+        except LeaseLost:
+            logger.warning("execution %s was taken over before it could be handed back", claim.execution_id)
+            return
+        logger.info("handed execution %s back to the queue", claim.execution_id)
+        if event is not None:
+            try:
+                await self._bus.publish(claim.execution_id, [event])
+            except BusUnavailable:
+                logger.warning("the event bus is unreachable; followers of %s read the log", claim.execution_id)
 
     async def _run(
         self,
@@ -161,7 +199,11 @@ async def settle_without_worker(
     if status in SETTLED:
         values.update(finished_at=now, error=reason if status == "failed" else None)
         await repository.mark_unsettled_node_runs(execution_id, "failed" if status == "failed" else status, reason, now)
-    await repository.update_execution(execution_id, values)
+        settled = await repository.settle_execution(execution_id, values)
+        if settled is not None:
+            execution_ended(*settled)
+    else:
+        await repository.update_execution(execution_id, values)
     stored = StoredEvent(id=event_id, type=event, node_id=None, data=_event_data(event, reason), at=now)
     await repository.add_events(execution_id, [stored])
     return stored

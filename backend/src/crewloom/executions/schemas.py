@@ -60,6 +60,9 @@ class ExecutionSummary(BaseModel):
     started_at: datetime | None
     finished_at: datetime | None
     duration_ms: int | None
+    tokens_in: int = Field(description="Tokens sent to models, summed when the run ended")
+    tokens_out: int = Field(description="Tokens models answered, summed when the run ended")
+    cost: float | None = Field(description="What the run's model calls cost, when the prices are known")
 
 
 class NodeRunOut(BaseModel):
@@ -82,6 +85,7 @@ class NodeRunOut(BaseModel):
 
 
 class ExecutionDetail(ExecutionSummary):
+    graph: dict[str, Any] = Field(description="The graph this run ran, as saved in its flow version")
     inputs: dict[str, Any]
     outputs: dict[str, Any] | None
     last_event_id: int

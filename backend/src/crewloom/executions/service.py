@@ -17,7 +17,7 @@ from crewloom.db.engine import Database
 from crewloom.engine.graph import Graph
 from crewloom.engine.runtime import InputsInvalid, coerce_inputs
 from crewloom.errors import Conflict, NotFound, Unprocessable
-from crewloom.events import BusUnavailable, EventBus, StoredEvent, follow
+from crewloom.events import BusUnavailable, EventBus, StoredEvent, follow, until_shutdown
 from crewloom.executions.repository import ExecutionRepository
 from crewloom.executions.runner import SETTLED, settle_without_worker
 from crewloom.executions.schemas import (
@@ -32,8 +32,10 @@ from crewloom.flows.repository import FlowRepository
 from crewloom.flows.service import graph_problems, version_problems
 from crewloom.kit.ids import new_id
 from crewloom.kit.pagination import Page, PageRequest
+from crewloom.kit.shutdown import process_shutdown
 from crewloom.models import Crew, Execution, Flow, FlowVersion, NodeRun
 from crewloom.models.base import utcnow
+from crewloom.observability.tracing import dispatch_span, trace_carrier
 from crewloom.queue import enqueue, request_cancel
 from crewloom.transfer.crewai_service import crew_flow_graph
 from crewloom.transfer.crewai_yaml import placeholders_of
@@ -88,6 +90,7 @@ async def detail(session: AsyncSession, execution: Execution) -> ExecutionDetail
     )
     return ExecutionDetail(
         **summary(execution).model_dump(),
+        graph=execution.graph,
         inputs=execution.inputs,
         outputs=execution.outputs,
         last_event_id=execution.last_event_id,
@@ -123,7 +126,9 @@ async def _version_to_run(session: AsyncSession, flow: Flow, number: int | None)
 
 async def _queued(session: AsyncSession, principal: Principal, execution: Execution) -> Execution:
     await ExecutionRepository(session).add(execution)
-    await enqueue(session, tenant_id=principal.tenant_id, execution_id=execution.id)
+    with dispatch_span(principal.tenant_id, execution.id):
+        # Stored with the queued execution, so that the worker running it continues this request's trace.
+        await enqueue(session, tenant_id=principal.tenant_id, execution_id=execution.id, trace_context=trace_carrier())
     return execution
 
 
@@ -255,4 +260,5 @@ def events(
         async with database.session(schema) as session:
             return await ExecutionRepository(session).events_after(execution_id, last)
 
-    return follow(execution_id, after, load_after=load_after, bus=bus, heartbeat_seconds=heartbeat_seconds)
+    frames = follow(execution_id, after, load_after=load_after, bus=bus, heartbeat_seconds=heartbeat_seconds)
+    return until_shutdown(frames, process_shutdown)

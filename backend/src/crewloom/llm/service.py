@@ -40,6 +40,7 @@ from crewloom.llm.schemas import (
 )
 from crewloom.models import LlmProvider
 from crewloom.models.base import utcnow
+from crewloom.observability.context import hide
 
 _URL_REQUIRED = frozenset({ProviderType.openai_compatible, ProviderType.azure})
 _URL_ALLOWED = _URL_REQUIRED | {ProviderType.ollama}
@@ -252,6 +253,8 @@ async def probe_provider(
         return ProviderTestOut(
             ok=False, latency_ms=None, model=model, error=f"the stored API key cannot be used ({exc}): set it again"
         )
+    if api_key:
+        hide((api_key,))
     config = ProviderConfig(type=kind, api_key=api_key, base_url=base_url, options=options)
     try:
         completion = await complete(

@@ -4,6 +4,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import BigInteger, ForeignKey, Index, String
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crewloom.models.base import PublicBase, utcnow
@@ -33,3 +34,6 @@ class QueuedExecution(PublicBase):
     lease_expires_at: Mapped[datetime | None]
     claims: Mapped[int] = mapped_column(default=0)
     cancel_requested: Mapped[bool] = mapped_column(default=False)
+    # The W3C trace context (traceparent, tracestate) of the request that queued it, so that the worker
+    # running it continues that trace; None when tracing is off.
+    trace_context: Mapped[dict[str, str] | None] = mapped_column(JSONB)

@@ -13,17 +13,18 @@ from typing import Any, TypeVar
 
 from celery import Celery  # type: ignore[import-untyped]
 from celery.exceptions import CPendingDeprecationWarning  # type: ignore[import-untyped]
+from celery.signals import worker_shutting_down  # type: ignore[import-untyped]
 
 from crewloom.config import Settings
 from crewloom.db.engine import Database
 from crewloom.queue.celery_app import RUN_NEXT_TASK, build_celery_app, send_run_next
+from crewloom.queue.process_runs import ProcessRuns
 from crewloom.queue.running import (
     ExecutionRunner,
     claim_one,
     count_claimable,
     lease_owner,
     reap_expired,
-    run_claimed,
 )
 from crewloom.queue.store import ExecutionHooks
 
@@ -58,10 +59,11 @@ class _ExecutionLoop:
         self._owner = owner
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="crewloom-executions", daemon=True)
-        self._running = 0
         self._database: Database | None = None
-        self._runner: ExecutionRunner | None = None
+        self._runs: ProcessRuns | None = None
         self._maintenance: asyncio.Task[None] | None = None
+        self._stopping = False
+        self._draining: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         self._thread.start()
@@ -79,6 +81,17 @@ class _ExecutionLoop:
             self._thread.join(timeout=_LOOP_STOP_SECONDS)
             if not self._thread.is_alive():
                 self._loop.close()
+
+    def begin_stopping(self) -> None:
+        """The worker was told to stop (callable from a signal handler): claim nothing more, and give the runs
+        under way the shutdown deadline to finish or hand their executions back."""
+        self._loop.call_soon_threadsafe(self._drain)
+
+    def _drain(self) -> None:
+        if self._stopping or self._runs is None:
+            return
+        self._stopping = True
+        self._draining = asyncio.create_task(self._runs.drain(self._settings.shutdown_seconds), name="drain")
 
     def run_next(self) -> None:
         """The body of a "run next" task: claim the fairest execution, run it, and pass the baton on
@@ -111,11 +124,13 @@ class _ExecutionLoop:
             pool_size=max(self._settings.database_pool_size, 2 * self._concurrency),
             max_overflow=self._settings.database_max_overflow,
         )
-        self._runner = self._runner_factory(self._database, self._settings)
+        self._runs = ProcessRuns(self._database, self._settings, self._runner_factory(self._database, self._settings))
         hooks = self._hooks_factory(self._settings)
         self._maintenance = asyncio.create_task(self._maintain(self._database, hooks), name="reaper and sweep")
 
     async def _close(self) -> None:
+        if self._draining is not None:
+            await self._draining
         if self._maintenance is not None:
             self._maintenance.cancel()
             await asyncio.gather(self._maintenance, return_exceptions=True)
@@ -124,15 +139,13 @@ class _ExecutionLoop:
 
     async def _run_next(self) -> bool:
         assert self._database is not None
-        assert self._runner is not None
-        claim = await claim_one(self._database, self._settings, self._owner)
-        if claim is None:
-            return False
-        self._running += 1
-        try:
-            await run_claimed(self._database, self._settings, self._runner, claim)
-        finally:
-            self._running -= 1
+        assert self._runs is not None
+        if not self._stopping:
+            claim = await claim_one(self._database, self._settings, self._owner)
+            if claim is None:
+                return False
+            await asyncio.wait({self._runs.start(claim)})
+        # Stopping, a message taken meanwhile is passed on; and so is an execution handed back.
         return await count_claimable(self._database, self._settings, up_to=1) > 0
 
     async def _maintain(self, database: Database, hooks: ExecutionHooks) -> None:
@@ -141,7 +154,8 @@ class _ExecutionLoop:
         while True:
             try:
                 await reap_expired(database, self._settings, hooks)
-                wanted = await count_claimable(database, self._settings, up_to=self._concurrency - self._running)
+                room = 0 if self._stopping or self._runs is None else self._concurrency - len(self._runs)
+                wanted = await count_claimable(database, self._settings, up_to=room)
             except Exception:
                 logger.warning("the reaper and sweep could not run; trying again", exc_info=True)
                 wanted = 0
@@ -158,8 +172,9 @@ def start_worker(
     concurrency: int,
     hostname: str | None = None,
 ) -> None:
-    """Run a Celery worker until it is told to stop (SIGTERM or SIGINT: the runs under way finish first;
-    a second SIGINT or SIGQUIT stops at once and leaves them to the reaper)."""
+    """Run a Celery worker until it is told to stop. On SIGTERM or SIGINT it claims nothing more; the runs under
+    way get CREWLOOM_SHUTDOWN_SECONDS to finish or hand their executions back to the queue for another worker
+    (see ProcessRuns). A second SIGINT or SIGQUIT stops at once and leaves them to the reaper."""
     if not settings.redis_url or not settings.database_url:
         raise ValueError("a worker needs both CREWLOOM_REDIS_URL and CREWLOOM_DATABASE_URL")
     app = build_celery_app(settings.redis_url)
@@ -176,7 +191,12 @@ def start_worker(
     def run_next() -> None:
         executions.run_next()
 
+    def shutting_down(**_details: object) -> None:
+        executions.begin_stopping()
+
     app.task(name=RUN_NEXT_TASK, ignore_result=True)(run_next)
+    # Sent by Celery's own SIGTERM and SIGINT handlers, as its warm shutdown begins.
+    worker_shutting_down.connect(shutting_down, weak=False)
     executions.start()
     try:
         worker = app.Worker(
@@ -195,4 +215,5 @@ def start_worker(
         )
         worker.start()
     finally:
+        worker_shutting_down.disconnect(shutting_down)
         executions.stop()

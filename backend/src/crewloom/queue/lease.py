@@ -23,13 +23,25 @@ class Lease:
     """Heartbeats ``claim`` every ``heartbeat_seconds``, each in its own short transaction, pushing its
     expiry ``lease_seconds`` ahead. ``cancel_requested`` is set once someone asked the run to stop;
     ``lost`` once the lease moved on (the reaper gave the execution to another worker) or the execution
-    left the queue. A heartbeat that fails (database unreachable) is tried again at the next beat: if the
-    lease ran out meanwhile, the next beat that gets through finds it lost."""
+    left the queue; ``hand_back`` once this process is stopping and wants the run to save what it has and
+    give the execution back (``store.hand_back``) rather than finish. A heartbeat that fails (database
+    unreachable) is tried again at the next beat: if the lease ran out meanwhile, the next beat that gets
+    through finds it lost."""
 
-    def __init__(self, database: Database, claim: Claim, *, lease_seconds: float, heartbeat_seconds: float) -> None:
+    def __init__(
+        self,
+        database: Database,
+        claim: Claim,
+        *,
+        lease_seconds: float,
+        heartbeat_seconds: float,
+        hand_back: asyncio.Event | None = None,
+    ) -> None:
         self.claim = claim
         self.cancel_requested = asyncio.Event()
         self.lost = asyncio.Event()
+        # Shared by every run of the process, which sets it once when it stops.
+        self.hand_back = hand_back if hand_back is not None else asyncio.Event()
         self._database = database
         self._lease = timedelta(seconds=lease_seconds)
         self._interval = heartbeat_seconds

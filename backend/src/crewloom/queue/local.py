@@ -8,7 +8,9 @@ import logging
 
 from crewloom.config import Settings
 from crewloom.db.engine import Database
-from crewloom.queue.running import ExecutionRunner, claim_one, lease_owner, reap_expired, run_claimed
+from crewloom.kit.shutdown import process_shutdown
+from crewloom.queue.process_runs import ProcessRuns
+from crewloom.queue.running import ExecutionRunner, claim_one, lease_owner, reap_expired
 from crewloom.queue.store import Claim, ExecutionHooks
 
 logger = logging.getLogger(__name__)
@@ -16,7 +18,9 @@ logger = logging.getLogger(__name__)
 
 class LocalDispatcher:
     """Claims while it has room for ``local_concurrency`` runs: when woken by a submission or a finished
-    run, and at every sweep. The reaper runs every ``reaper_interval_seconds``."""
+    run, and at every sweep. The reaper runs every ``reaper_interval_seconds``. Stopping, it gives its runs
+    ``stop_grace_seconds``, or what is left of the process's shutdown deadline if less, to finish or hand
+    their executions back."""
 
     def __init__(
         self,
@@ -29,13 +33,12 @@ class LocalDispatcher:
     ) -> None:
         self._database = database
         self._settings = settings
-        self._runner = runner
         self._hooks = hooks
         self._stop_grace_seconds = stop_grace_seconds
         self._owner = lease_owner()
         self._wake = asyncio.Event()
         self._stopping = False
-        self._runs: set[asyncio.Task[None]] = set()
+        self._runs = ProcessRuns(database, settings, runner)
         self._pump_task: asyncio.Task[None] | None = None
         self._reaper_task: asyncio.Task[None] | None = None
 
@@ -52,6 +55,8 @@ class LocalDispatcher:
         self._reaper_task = asyncio.create_task(self._reaper(), name="execution reaper")
 
     async def stop(self) -> None:
+        remaining = process_shutdown.remaining()
+        grace = self._stop_grace_seconds if remaining is None else min(remaining, self._stop_grace_seconds)
         self._stopping = True
         self._wake.set()
         if self._reaper_task is not None:
@@ -59,23 +64,12 @@ class LocalDispatcher:
             await asyncio.gather(self._reaper_task, return_exceptions=True)
         if self._pump_task is not None:
             # The pump finishes the claim under way, so no claimed execution is dropped on the floor.
-            done, _ = await asyncio.wait({self._pump_task}, timeout=self._stop_grace_seconds)
+            done, _ = await asyncio.wait({self._pump_task}, timeout=grace)
             if not done:
                 self._pump_task.cancel()
                 await asyncio.gather(self._pump_task, return_exceptions=True)
         self._pump_task = self._reaper_task = None
-        if not self._runs:
-            return
-        _, pending = await asyncio.wait(self._runs, timeout=self._stop_grace_seconds)
-        if pending:
-            logger.warning(
-                "%d executions still running after %.0f s are left to the reaper for when their lease expires",
-                len(pending),
-                self._stop_grace_seconds,
-            )
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
+        await self._runs.drain(grace)
 
     async def ensure_available(self) -> None:
         """Nothing stands between this process and its database-backed queue."""
@@ -100,14 +94,9 @@ class LocalDispatcher:
                     await self._wake.wait()
 
     def _start_run(self, claim: Claim) -> None:
-        task = asyncio.create_task(
-            run_claimed(self._database, self._settings, self._runner, claim), name=f"execution {claim.execution_id}"
-        )
-        self._runs.add(task)
-        task.add_done_callback(self._run_finished)
+        self._runs.start(claim).add_done_callback(self._run_finished)
 
-    def _run_finished(self, task: asyncio.Task[None]) -> None:
-        self._runs.discard(task)
+    def _run_finished(self, _task: asyncio.Task[None]) -> None:
         self._wake.set()
 
     async def _reaper(self) -> None:

@@ -3,6 +3,7 @@ leases, and count what could start. Each step runs in its own short transaction.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
@@ -11,6 +12,8 @@ from typing import Protocol
 
 from crewloom.config import Settings
 from crewloom.db.engine import Database
+from crewloom.observability.metrics import queue_waited
+from crewloom.observability.tracing import execution_span
 from crewloom.queue.lease import Lease
 from crewloom.queue.store import Claim, ExecutionHooks, claim_next, claimable_count, expire_lease, reap
 
@@ -52,17 +55,32 @@ async def claim_one(database: Database, settings: Settings, owner: str) -> Claim
             max_running_per_tenant=settings.max_running_per_tenant,
         )
         await session.commit()
+    if claim is not None and claim.claims == 1:
+        queue_waited(claim.waited_seconds)
     return claim
 
 
-async def run_claimed(database: Database, settings: Settings, runner: ExecutionRunner, claim: Claim) -> None:
-    """Run ``claim`` under a heartbeating lease. A runner that crashes gives its lease up at once, so the
-    reaper queues the execution again (or fails it) at its next pass rather than after a whole lease."""
+async def run_claimed(
+    database: Database,
+    settings: Settings,
+    runner: ExecutionRunner,
+    claim: Claim,
+    *,
+    hand_back: asyncio.Event | None = None,
+) -> None:
+    """Run ``claim`` under a heartbeating lease, in the trace it was queued in. A runner that crashes gives its
+    lease up at once, so the reaper queues the execution again (or fails it) at its next pass rather than after
+    a whole lease. ``hand_back`` is the process's own: set, it asks the run to give the execution back."""
     try:
-        async with Lease(
-            database, claim, lease_seconds=settings.lease_seconds, heartbeat_seconds=settings.heartbeat_seconds
-        ) as lease:
-            await runner(claim, lease)
+        with execution_span(claim.tenant_id, claim.execution_id, claim.trace_context):
+            async with Lease(
+                database,
+                claim,
+                lease_seconds=settings.lease_seconds,
+                heartbeat_seconds=settings.heartbeat_seconds,
+                hand_back=hand_back,
+            ) as lease:
+                await runner(claim, lease)
     except Exception:
         logger.exception("the run of execution %s failed; its lease is given up", claim.execution_id)
         try:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Literal, Protocol
 
@@ -40,6 +41,10 @@ class Claim:
     tenant_id: uuid.UUID
     lease_token: int
     claims: int
+    # How long it had been queued when claimed; the first claim's is the wait before it started.
+    waited_seconds: float = 0.0
+    # The trace the run continues (the W3C headers stored when it was queued), if it was traced.
+    trace_context: Mapping[str, str] | None = field(default=None, compare=False)
 
 
 class LeaseLost(Exception):
@@ -63,7 +68,13 @@ class ExecutionHooks(Protocol):
     ) -> None: ...
 
 
-async def enqueue(session: AsyncSession, *, tenant_id: uuid.UUID, execution_id: uuid.UUID) -> None:
+async def enqueue(
+    session: AsyncSession,
+    *,
+    tenant_id: uuid.UUID,
+    execution_id: uuid.UUID,
+    trace_context: Mapping[str, str] | None = None,
+) -> None:
     """Queue an execution; queueing one that is already there changes nothing."""
     statement = (
         insert(_queue)
@@ -75,6 +86,7 @@ async def enqueue(session: AsyncSession, *, tenant_id: uuid.UUID, execution_id: 
             lease_token=0,
             claims=0,
             cancel_requested=False,
+            trace_context=dict(trace_context) if trace_context else None,
         )
         .on_conflict_do_nothing(index_elements=[_queue.c.execution_id])
     )
@@ -157,7 +169,13 @@ async def claim_next(
                     lease_owner=owner[:200],
                     lease_expires_at=func.clock_timestamp() + timedelta(seconds=lease_seconds),
                 )
-                .returning(_queue.c.tenant_id, _queue.c.lease_token, _queue.c.claims)
+                .returning(
+                    _queue.c.tenant_id,
+                    _queue.c.lease_token,
+                    _queue.c.claims,
+                    func.extract("epoch", func.clock_timestamp() - _queue.c.enqueued_at).label("waited"),
+                    _queue.c.trace_context,
+                )
             )
         ).one_or_none()
         if claimed is None:
@@ -173,6 +191,8 @@ async def claim_next(
             tenant_id=claimed.tenant_id,
             lease_token=claimed.lease_token,
             claims=claimed.claims,
+            waited_seconds=float(claimed.waited),
+            trace_context=claimed.trace_context,
         )
     return None
 
@@ -196,6 +216,12 @@ async def claimable_count(session: AsyncSession, *, max_running_per_tenant: int,
     )
     total = (await session.execute(select(func.coalesce(func.sum(per_tenant.c.claimable), 0)))).scalar_one()
     return min(int(total), up_to)
+
+
+async def queued_count(session: AsyncSession) -> int:
+    """Executions waiting for a worker, across every tenant (the rows of settled ones are gone)."""
+    statement = select(func.count()).select_from(_queue).where(_queue.c.state == QUEUED)
+    return int((await session.execute(statement)).scalar_one())
 
 
 async def fence(session: AsyncSession, claim: Claim) -> None:
@@ -222,6 +248,30 @@ async def release(session: AsyncSession, claim: Claim) -> None:
         .returning(_queue.c.execution_id)
     )
     if released.scalar_one_or_none() is None:
+        raise LeaseLost(claim)
+
+
+async def hand_back(session: AsyncSession, claim: Claim) -> None:
+    """Queue a held execution again at once, for another worker, under a new token (the holder is fenced out).
+    The holder is stopping, not failing, so this claim is not counted against ``max_claims``; the execution
+    keeps its place in the queue."""
+    handed = await session.execute(
+        update(_queue)
+        .where(
+            _queue.c.execution_id == claim.execution_id,
+            _queue.c.lease_token == claim.lease_token,
+            _queue.c.state == RUNNING,
+        )
+        .values(
+            state=QUEUED,
+            lease_token=_queue.c.lease_token + 1,
+            claims=func.greatest(_queue.c.claims - 1, 0),
+            lease_owner=None,
+            lease_expires_at=None,
+        )
+        .returning(_queue.c.execution_id)
+    )
+    if handed.scalar_one_or_none() is None:
         raise LeaseLost(claim)
 
 

@@ -31,6 +31,7 @@ from crewloom.kit.encryption import KeyRing, Sealed, SecretUnavailable
 from crewloom.kit.pagination import Page
 from crewloom.kit.resources import ResourceQuery, refuse_if_used
 from crewloom.models import Tool
+from crewloom.observability.context import hide
 from crewloom.sandbox import SandboxUnavailable
 from crewloom.tools import catalogue as tool_catalogue
 from crewloom.tools.repository import ToolRepository
@@ -148,6 +149,7 @@ async def _runnable(trial: Trial, tool_id: uuid.UUID, action: str, *, mcp_only: 
         except SecretUnavailable as exc:
             raise Conflict(f"the stored secrets of the tool cannot be used ({exc}): set them again") from None
         secrets = json.loads(opened)
+        hide(secrets.values())
     return tool_spec(tool.id, tool, secrets, trial.access())
 
 

@@ -35,6 +35,8 @@ from crewloom.engine.runtime.services import NodeReporter, RunServices
 from crewloom.engine.runtime.upstream import Ancestry, UpstreamOutputs
 from crewloom.engine.topology import Topology
 from crewloom.engine.validation import parse_config
+from crewloom.observability.context import bind
+from crewloom.observability.tracing import node_span, record_node_outcome
 
 Emit = Callable[[RunEvent], Awaitable[None]]
 # How often a running flow looks at its cancellation flag while its nodes work.
@@ -151,6 +153,14 @@ class _Run:
         self.running[task] = node_id
 
     async def run_node(self, node: Node) -> NodeOutcome:
+        with node_span(node.id, node.type) as span:
+            outcome = await self.attempt_node(node)
+            record_node_outcome(span, status=outcome.status, attempts=outcome.attempts)
+        return outcome
+
+    async def attempt_node(self, node: Node) -> NodeOutcome:
+        # Each node runs in a task of its own: what it logs names it, and no other node.
+        bind(node_id=node.id)
         attempts = node.retry.attempts if node.retry else 1
         backoff = node.retry.backoff_seconds if node.retry else 0.0
         error = ""

@@ -19,6 +19,7 @@ from crewloom.engine.tools.mcp import McpTool, call_mcp_tool, list_mcp_tools
 from crewloom.engine.tools.sandboxed import arguments_schema, ready_sandbox, sandboxed_result, unavailable
 from crewloom.engine.tools.spec import SANDBOXED_TYPES, ToolSpec, checked_config, unknown_type
 from crewloom.engine.tools.threads import LoopLink
+from crewloom.observability.tracing import tool_span
 from crewloom.sandbox import SandboxUnavailable
 from crewloom.tools.configs import HttpConfig
 
@@ -45,7 +46,8 @@ class WorkspaceTool(BaseTool):
     def _run(self, **arguments: Any) -> str:
         self._link.check()
         try:
-            result = self._invoke(arguments)
+            with tool_span(self._spec.type, self.name):
+                result = self._invoke(arguments)
         except SandboxUnavailable as exc:
             result = f"Error: {unavailable(self._spec, exc).message}"
         except NodeError as exc:

@@ -13,6 +13,7 @@ from crewloom.engine.tools.mcp import call_from_node
 from crewloom.engine.tools.sandboxed import sandboxed_result, unavailable
 from crewloom.engine.tools.spec import SANDBOXED_TYPES, ToolSpec, unknown_type
 from crewloom.engine.tools.threads import LoopLink, run_in_thread
+from crewloom.observability.tracing import tool_span
 from crewloom.sandbox import SandboxUnavailable
 
 # What a node's log shows of a sandboxed tool's printed output; the sandbox caps the whole of it.
@@ -44,6 +45,11 @@ async def _log_output(reporter: NodeReporter, tool: ToolSpec, stream: str, text:
 async def run_tool(tool: ToolSpec, arguments: Mapping[str, Any], reporter: NodeReporter) -> NodeResult:
     """The tool's output: for an http tool the parsed document of a JSON response, else its text; for the
     others the result they give. An mcp tool is called as call_from_node describes."""
+    with tool_span(tool.type, tool.name):
+        return await _call(tool, arguments, reporter)
+
+
+async def _call(tool: ToolSpec, arguments: Mapping[str, Any], reporter: NodeReporter) -> NodeResult:
     if tool.type in SANDBOXED_TYPES:
         outcome = await sandboxed_result(tool, arguments)
         await _log_output(reporter, tool, "printed", outcome.stdout)

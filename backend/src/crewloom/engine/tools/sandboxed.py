@@ -11,6 +11,7 @@ from typing import Any
 from crewloom.engine.runtime.context import NodeError
 from crewloom.engine.tools.arguments import checked_arguments
 from crewloom.engine.tools.spec import ToolSpec, checked_config
+from crewloom.observability.metrics import sandbox_ran
 from crewloom.sandbox import Limits, Outcome, Sandbox, SandboxUnavailable, docker_sandbox, get_sandbox
 from crewloom.tools.configs import CustomConfig, DockerConfig
 
@@ -86,9 +87,12 @@ async def run_sandboxed(tool: ToolSpec, arguments: Mapping[str, Any]) -> Outcome
     sandbox = await found_sandbox(tool)
     if tool.type == "custom":
         custom = checked_config(tool, CustomConfig)
-        return await sandbox.run_python(custom.source, custom.function_name, typed, LIMITS)
-    docker = checked_config(tool, DockerConfig)
-    return await sandbox.run_image(docker.image, docker.command, docker.environment, typed, LIMITS)
+        outcome = await sandbox.run_python(custom.source, custom.function_name, typed, LIMITS)
+    else:
+        docker = checked_config(tool, DockerConfig)
+        outcome = await sandbox.run_image(docker.image, docker.command, docker.environment, typed, LIMITS)
+    sandbox_ran(sandbox.name, ok=outcome.ok, limit=outcome.limit)
+    return outcome
 
 
 async def sandboxed_result(tool: ToolSpec, arguments: Mapping[str, Any]) -> Outcome:

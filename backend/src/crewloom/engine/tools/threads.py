@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import contextvars
 import threading
 from collections.abc import Callable, Coroutine
 from functools import partial
@@ -94,7 +95,9 @@ async def run_in_thread(work: Callable[[LoopLink], T], *, name: str) -> T:
         else:
             deliver(partial(outcome.set_result, result))
 
-    threading.Thread(target=target, name=name, daemon=True).start()
+    # The thread carries on the caller's context: its model and tool calls belong to the caller's trace and logs.
+    context = contextvars.copy_context()
+    threading.Thread(target=context.run, args=(target,), name=name, daemon=True).start()
     try:
         return await outcome
     except asyncio.CancelledError:

@@ -21,6 +21,7 @@ from crewloom.llm.gateway.contract import (
 from crewloom.llm.gateway.failures import describe_failure
 from crewloom.llm.gateway.litellm_calls import litellm_arguments, litellm_complete
 from crewloom.llm.gateway.mock import mock_complete, mock_option_problems
+from crewloom.observability.tracing import llm_span, record_llm_usage
 
 __all__ = [
     "KEY_REQUIRED",
@@ -57,16 +58,28 @@ async def complete(
     ``num_retries`` times, waiting what the provider asks or ``retry_backoff_seconds`` doubled at each
     attempt; once part of a streamed reply reached ``on_token`` it is not retried. Failures raise
     ProviderCallError."""
-    if provider.type is ProviderType.mock:
-        return await mock_complete(provider.options, model, messages, max_tokens=max_tokens, on_token=on_token)
-    return await litellm_complete(
-        provider,
-        model,
-        messages,
-        max_tokens=max_tokens,
-        temperature=temperature,
-        request_timeout=request_timeout,
-        num_retries=num_retries,
-        retry_backoff_seconds=retry_backoff_seconds,
-        on_token=on_token,
-    )
+    with llm_span(provider.type.value, model) as span:
+        if provider.type is ProviderType.mock:
+            completion = await mock_complete(
+                provider.options, model, messages, max_tokens=max_tokens, on_token=on_token
+            )
+        else:
+            completion = await litellm_complete(
+                provider,
+                model,
+                messages,
+                max_tokens=max_tokens,
+                temperature=temperature,
+                request_timeout=request_timeout,
+                num_retries=num_retries,
+                retry_backoff_seconds=retry_backoff_seconds,
+                on_token=on_token,
+            )
+        record_llm_usage(
+            span,
+            model=completion.model,
+            tokens_in=completion.tokens_in,
+            tokens_out=completion.tokens_out,
+            cost=completion.cost,
+        )
+    return completion

@@ -74,6 +74,10 @@ async def _litellm() -> Any:
         # whole, where sys.modules would hand a half-imported one to all but the first.
         module = await asyncio.to_thread(importlib.import_module, "litellm")
         module.suppress_debug_info = True
+        # Imported here, like LiteLLM: logging's redaction reaches into the engine, which imports this module.
+        from crewloom.observability.logging import adopt_litellm_loggers
+
+        adopt_litellm_loggers()
         _loaded["litellm"] = module
     return module
 

@@ -1882,6 +1882,28 @@ export interface components {
             finished_at: string | null;
             /** Duration Ms */
             duration_ms: number | null;
+            /**
+             * Tokens In
+             * @description Tokens sent to models, summed when the run ended
+             */
+            tokens_in: number;
+            /**
+             * Tokens Out
+             * @description Tokens models answered, summed when the run ended
+             */
+            tokens_out: number;
+            /**
+             * Cost
+             * @description What the run's model calls cost, when the prices are known
+             */
+            cost: number | null;
+            /**
+             * Graph
+             * @description The graph this run ran, as saved in its flow version
+             */
+            graph: {
+                [key: string]: unknown;
+            };
             /** Inputs */
             inputs: {
                 [key: string]: unknown;
@@ -1953,6 +1975,21 @@ export interface components {
             finished_at: string | null;
             /** Duration Ms */
             duration_ms: number | null;
+            /**
+             * Tokens In
+             * @description Tokens sent to models, summed when the run ended
+             */
+            tokens_in: number;
+            /**
+             * Tokens Out
+             * @description Tokens models answered, summed when the run ended
+             */
+            tokens_out: number;
+            /**
+             * Cost
+             * @description What the run's model calls cost, when the prices are known
+             */
+            cost: number | null;
         };
         /** FieldChange */
         FieldChange: {

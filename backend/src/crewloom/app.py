@@ -37,7 +37,9 @@ def _field_errors(exc: RequestValidationError) -> list[dict[str, str]]:
     problems = []
     for error in exc.errors():
         location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
-        problems.append({"field": ".".join(location) or "body", "message": str(error.get("msg", "invalid"))})
+        # Validators raise ValueError, which pydantic prefixes; the reader wants only the rule.
+        message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+        problems.append({"field": ".".join(location) or "body", "message": message})
     return problems
 
 

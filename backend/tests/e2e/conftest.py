@@ -42,6 +42,23 @@ class ConsoleErrors:
 
     messages: list[str]
 
+    def watch(self, page: Page) -> None:
+        """Collects what ``page`` logs as an error or throws."""
+
+        def on_console(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                self.messages.append(message.text)
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: self.messages.append(str(error)))
+
+    def forget(self, pattern: str) -> None:
+        """Drops the one message containing ``pattern`` that the test provoked on purpose (the browser logs each
+        refused request, e.g. "status of 422"), and asserts it was there exactly once."""
+        matching = [message for message in self.messages if pattern in message]
+        assert len(matching) == 1, self.messages
+        self.messages.remove(matching[0])
+
     def assert_none(self) -> None:
         assert self.messages == [], self.messages
 
@@ -55,13 +72,7 @@ def console_errors() -> ConsoleErrors:
 def page(browser: Browser, console_errors: ConsoleErrors) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            console_errors.messages.append(message.text)
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: console_errors.messages.append(str(error)))
+    console_errors.watch(page)
     yield page
     context.close()
 

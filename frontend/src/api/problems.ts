@@ -42,6 +42,9 @@ export function toApiError(error: unknown, status: number | null = null): ApiErr
   let message = "Something went wrong; please try again.";
   if (typeof detail === "string") message = detail;
   else if (problems.length > 0) message = problems.map((problem) => `${problem.field}: ${problem.message}`).join("; ");
+  // A conflict explains itself in an object, e.g. {message, used_by} when deleting what is in use.
+  else if (typeof detail === "object" && detail !== null && "message" in detail && typeof detail.message === "string")
+    message = detail.message;
   else if (status === 403) message = "Your role does not allow this.";
   return new ApiError(message, fields, status);
 }

@@ -9,6 +9,7 @@ function resource<Name extends string>(name: Name) {
 
 export const queryKeys = {
   me: ["me"] as const,
+  tenant: ["tenant"] as const,
   agents: resource("agents"),
   crews: resource("crews"),
   tools: resource("tools"),

@@ -20,12 +20,14 @@ export type Action = "read" | "write" | "delete" | "execute";
 const everyone: readonly Role[] = ["admin", "member", "viewer"];
 const admins: readonly Role[] = ["admin"];
 const editors: readonly Role[] = ["admin", "member"];
-const adminOnly: readonly Resource[] = ["invitations", "api_keys", "audit"];
+const adminOnly: readonly Resource[] = ["invitations", "api_keys"];
 const authoring: readonly Resource[] = ["agents", "crews", "tools", "flows", "chat"];
 
 /** The API's permission matrix (backend/src/crewloom/auth/permissions.py), so the UI hides what a role may not do. */
 export function rolesFor(resource: Resource, action: Action): readonly Role[] {
   if (adminOnly.includes(resource)) return action === "execute" ? [] : admins;
+  // The audit trail is written by the API itself; admins only read it.
+  if (resource === "audit") return action === "read" ? admins : [];
   if (authoring.includes(resource)) return action === "read" ? everyone : editors;
   if (resource === "executions") return action === "read" ? everyone : action === "execute" ? editors : [];
   if (resource === "llm_providers") return action === "read" ? everyone : action === "execute" ? editors : admins;

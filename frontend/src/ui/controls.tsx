@@ -64,7 +64,7 @@ export function TextField({ label, error, hint, id, ...input }: FieldProps & Inp
   const { controlId, messageId, described } = useFieldIds(id, error, hint);
   return (
     <FieldFrame label={label} error={error} hint={hint} controlId={controlId} messageId={messageId}>
-      <input {...input} {...described} className={`${fieldBox} ${borderFor(error)}`} />
+      <input {...input} {...described} className={`${fieldBox} ${borderFor(error)} ${input.className ?? ""}`} />
     </FieldFrame>
   );
 }
@@ -73,7 +73,7 @@ export function TextArea({ label, error, hint, id, ...area }: FieldProps & Texta
   const { controlId, messageId, described } = useFieldIds(id, error, hint);
   return (
     <FieldFrame label={label} error={error} hint={hint} controlId={controlId} messageId={messageId}>
-      <textarea {...area} {...described} className={`${fieldBox} ${borderFor(error)}`} />
+      <textarea {...area} {...described} className={`${fieldBox} ${borderFor(error)} ${area.className ?? ""}`} />
     </FieldFrame>
   );
 }

@@ -1,14 +1,20 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { api } from "../../api/client";
+import { api, type Schemas } from "../../api/client";
 import { unwrap } from "../../api/problems";
 import { queryKeys } from "../../api/queryKeys";
-import { ErrorMessage } from "../../ui/controls";
-import { PageControls, SearchBox, useCursorPages } from "../../ui/CursorPages";
-import { EmptyState } from "../../ui/EmptyState";
-import { PageHeader } from "../../ui/PageHeader";
+import { useCan } from "../../auth/permissions";
+import { ButtonLink, ItemLink } from "../../ui/ButtonLink";
+import { useCursorPages } from "../../ui/CursorPages";
+import { ResourceListPage } from "../../ui/ResourceListPage";
+import type { Column } from "../../ui/ResourceTable";
+import { useProviderChoices } from "../../ui/useWorkspaceChoices";
+
+type Agent = Schemas["AgentOut"];
 
 export function AgentsPage() {
   const pages = useCursorPages();
+  const canWrite = useCan("agents", "write");
+  const providers = useProviderChoices();
   const agents = useQuery({
     queryKey: queryKeys.agents.list({ q: pages.search, cursor: pages.cursor }),
     queryFn: () =>
@@ -19,37 +25,42 @@ export function AgentsPage() {
       ),
     placeholderData: keepPreviousData,
   });
+  const providerName = (id: string) => providers.data?.find((provider) => provider.id === id)?.name;
+  const columns: Column<Agent>[] = [
+    { header: "Name", cell: (agent) => <ItemLink to={`/agents/${agent.id}`}>{agent.name}</ItemLink> },
+    { header: "Role", cell: (agent) => <span className="line-clamp-2">{agent.role}</span> },
+    {
+      header: "Model",
+      cell: (agent) => (
+        <>
+          <code className="text-xs">{agent.model}</code>
+          <span className="block text-xs text-slate-500">{providerName(agent.provider_id)}</span>
+        </>
+      ),
+    },
+    { header: "Tools", cell: (agent) => agent.tool_ids.length, className: "w-20 text-right" },
+  ];
+  const newAgent = canWrite ? (
+    <ButtonLink to="/agents/new" look="primary">
+      New agent
+    </ButtonLink>
+  ) : undefined;
   return (
-    <section aria-labelledby="agents-title">
-      <PageHeader id="agents-title" title="Agents" actions={<SearchBox label="Search agents" pages={pages} />} />
-      {agents.isPending && <p role="status">Loading agents…</p>}
-      <ErrorMessage message={agents.error?.message} />
-      {agents.data?.items.length === 0 && (
-        <EmptyState title={pages.search ? "No agent matches" : "No agents yet"}>
-          An agent is a role with a goal, a model and tools; crews and flows put agents to work.
-        </EmptyState>
-      )}
-      {agents.data && agents.data.items.length > 0 && (
-        <table className="w-full overflow-hidden rounded-xl bg-white text-left text-sm shadow">
-          <thead className="bg-slate-100 text-slate-700">
-            <tr>
-              <th scope="col" className="px-4 py-2">Name</th>
-              <th scope="col" className="px-4 py-2">Role</th>
-              <th scope="col" className="px-4 py-2">Model</th>
-            </tr>
-          </thead>
-          <tbody>
-            {agents.data.items.map((agent) => (
-              <tr key={agent.id} className="border-t border-slate-100">
-                <td className="px-4 py-2 font-medium">{agent.name}</td>
-                <td className="px-4 py-2">{agent.role}</td>
-                <td className="px-4 py-2">{agent.model}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <PageControls pages={pages} nextCursor={agents.data?.next_cursor} />
-    </section>
+    <ResourceListPage
+      id="agents-title"
+      title="Agents"
+      plural="agents"
+      pages={pages}
+      list={agents}
+      columns={columns}
+      actions={newAgent}
+      emptyTitle="No agents yet"
+      emptyText={
+        canWrite
+          ? "An agent is a role with a goal, a model and tools; create one, then put it to work in a crew or a flow."
+          : "An agent is a role with a goal, a model and tools; members and admins of this workspace create them."
+      }
+      emptyAction={newAgent}
+    />
   );
 }

@@ -1,60 +1,91 @@
-import { useQueryClient } from "@tanstack/react-query";
-import { NavLink, Outlet, useNavigate } from "react-router";
-import { signOut, useSession } from "../../auth/session";
-import { focusRing } from "../../ui/controls";
-import { navigation } from "./navigation";
+import { Suspense, useId, useState, type MouseEvent } from "react";
+import { Link, Outlet } from "react-router";
+import { useSession } from "../../auth/session";
+import { Button, focusRing } from "../../ui/controls";
+import { Icon } from "../../ui/icons";
+import { Sidebar } from "./Sidebar";
+import { TenantSwitcher } from "./TenantSwitcher";
+import { UserMenu } from "./UserMenu";
 
+const MAIN_ID = "main-content";
 
-export function AppShell() {
-  const identity = useSession((state) => state.identity);
-  const queryClient = useQueryClient();
-  const navigate = useNavigate();
-  const leave = async () => {
-    await signOut();
-    queryClient.clear();
-    await navigate("/login", { replace: true });
+function skipToContent(event: MouseEvent<HTMLAnchorElement>) {
+  event.preventDefault();
+  document.getElementById(MAIN_ID)?.focus();
+}
+
+function Logo() {
+  return (
+    <Link to="/" className={`flex items-center gap-2 rounded-md ${focusRing}`}>
+      <span aria-hidden="true" className="grid size-7 place-items-center rounded-lg bg-gradient-to-br from-indigo-600 to-violet-600 text-white shadow-sm">
+        <Icon name="flow" className="size-4" />
+      </span>
+      <span className="hidden text-[15px] font-bold tracking-tight text-slate-900 sm:inline">Crewloom</span>
+    </Link>
+  );
+}
+
+function ShellLayout() {
+  const [navigationOpen, setNavigationOpen] = useState(false);
+  const navigationId = useId();
+  const closeNavigation = () => {
+    setNavigationOpen(false);
   };
   return (
-    <div className="flex min-h-screen flex-col">
-      <header className="flex items-center justify-between border-b border-slate-200 bg-white px-6 py-3">
-        <div className="flex items-center gap-6">
-          <span className="text-lg font-bold">Crewloom</span>
-          <span className="text-sm text-slate-600" aria-label="Workspace">
-            {identity?.tenant.name}
-          </span>
-        </div>
-        <div className="flex items-center gap-4 text-sm">
-          <span className="text-slate-600">{identity?.user?.email}</span>
-          <button
-            type="button"
-            onClick={() => void leave()}
-            className={`rounded-md border border-slate-300 px-3 py-1.5 font-medium hover:bg-slate-100 ${focusRing}`}
-          >
-            Sign out
-          </button>
+    <div className="min-h-screen bg-slate-50 text-slate-900">
+      <a
+        href={`#${MAIN_ID}`}
+        onClick={skipToContent}
+        className="sr-only z-[60] rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white focus:not-sr-only focus:fixed focus:top-3 focus:left-3"
+      >
+        Skip to content
+      </a>
+      <header className="sticky top-0 z-30 flex h-14 items-center gap-2 border-b border-slate-200 bg-white/90 px-3 backdrop-blur sm:px-4">
+        <Button
+          look="quiet"
+          className="px-2 lg:hidden"
+          aria-label={navigationOpen ? "Close navigation" : "Open navigation"}
+          aria-expanded={navigationOpen}
+          aria-controls={navigationId}
+          onClick={() => {
+            setNavigationOpen(!navigationOpen);
+          }}
+        >
+          <Icon name={navigationOpen ? "close" : "menu"} className="size-5" />
+        </Button>
+        <Logo />
+        <span aria-hidden="true" className="text-slate-300">
+          /
+        </span>
+        <TenantSwitcher />
+        <div className="ml-auto shrink-0">
+          <UserMenu />
         </div>
       </header>
-      <div className="flex flex-1">
-        <nav aria-label="Main" className="w-48 border-r border-slate-200 bg-white p-3">
-          <ul className="space-y-1">
-            {navigation.map((item) => (
-              <li key={item.to}>
-                <NavLink
-                  to={item.to}
-                  className={({ isActive }) =>
-                    `block rounded-md px-3 py-2 text-sm font-medium ${isActive ? "bg-indigo-50 text-indigo-800" : "text-slate-700 hover:bg-slate-100"} ${focusRing}`
-                  }
-                >
-                  {item.label}
-                </NavLink>
-              </li>
-            ))}
-          </ul>
-        </nav>
-        <main className="flex-1 p-8">
-          <Outlet />
+      <div className="flex">
+        {navigationOpen && (
+          <div aria-hidden="true" onClick={closeNavigation} className="fixed inset-x-0 top-14 bottom-0 z-40 bg-slate-900/30 lg:hidden" />
+        )}
+        <Sidebar id={navigationId} open={navigationOpen} onClose={closeNavigation} />
+        <main id={MAIN_ID} tabIndex={-1} className="min-w-0 flex-1 px-4 py-6 focus:outline-none sm:px-8 sm:py-8">
+          <Suspense
+            fallback={
+              <p role="status" className="text-sm text-slate-500">
+                Loading…
+              </p>
+            }
+          >
+            <Outlet />
+          </Suspense>
         </main>
       </div>
     </div>
   );
+}
+
+/** The signed-in frame around every page. Switching workspace remounts it, so no page keeps the old
+ * workspace's state. */
+export function AppShell() {
+  const tenantId = useSession((state) => state.identity?.tenant.id);
+  return <ShellLayout key={tenantId} />;
 }

@@ -4,15 +4,13 @@ fixed, versions saved, keyboard editing, a reload, and a viewer who may only loo
 
 from __future__ import annotations
 
-import asyncio
 import re
-from concurrent.futures import ThreadPoolExecutor
 
 import httpx
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, expect
 
 from tests.agents.factories import agent_body, crew_body
-from tests.conftest import PASSWORD, Account, join_by_invitation
+from tests.conftest import PASSWORD, unique_email
 from tests.e2e.conftest import ConsoleErrors, SignedIn, screenshot
 
 
@@ -48,14 +46,27 @@ def _save(page: Page, message: str, expected: str) -> None:
     expect(page.get_by_role("status").filter(has_text="Saved version")).to_contain_text(expected)
 
 
-def _viewer_of(base_url: str, admin: Account) -> Account:
-    async def invite() -> Account:
-        async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
-            return await join_by_invitation(client, admin, "viewer")
+def _viewer_page(browser: Browser, base_url: str, admin: SignedIn, console_errors: ConsoleErrors) -> Page:
+    """A viewer invited into the admin's workspace, logged in on a page of their own."""
+    email = unique_email("viewer")
+    invited = admin.api.post("/invitations", json={"email": email, "role": "viewer"})
+    assert invited.status_code == 201, invited.text
+    token = invited.json()["token"]
+    accepted = httpx.post(f"{base_url}/api/v1/invitations/accept", json={"token": token, "password": PASSWORD})
+    assert accepted.status_code == 200, accepted.text
+    page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
 
-    # Playwright's sync API keeps an event loop running in this thread; the set-up gets a thread of its own.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, invite()).result()
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            console_errors.messages.append(message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: console_errors.messages.append(str(error)))
+    page.goto(f"{base_url}/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    return page
 
 
 def _build_the_flow(page: Page) -> None:
@@ -77,8 +88,9 @@ def _build_the_flow(page: Page) -> None:
     expect(llm.get_by_label("Model")).to_have_value("mock-1")
     llm.get_by_label("Prompt").fill("Outline {{ inputs.topic }}")
     agent = _form(page, "agent_1")
-    expect(agent.get_by_label("Agent", exact=False).locator("option")).to_contain_text(["Choose an agent…", "Researcher"])
-    agent.get_by_label("Agent *").select_option(label="Researcher")
+    agent_picker = agent.get_by_label("Agent *")
+    expect(agent_picker.locator("option")).to_contain_text(["Choose an agent…", "Researcher"])
+    agent_picker.select_option(label="Researcher")
     _form(page, "output_1").get_by_label("Value").fill("{{ nodes.agent_1.output }}")
 
 
@@ -122,7 +134,8 @@ def test_a_flow_is_built_on_the_canvas_checked_saved_edited_by_keyboard_and_reop
     page.get_by_role("button", name="Auto layout").click()
     input_box = _canvas_node(page, "input_1").bounding_box()
     output_box = _canvas_node(page, "output_1").bounding_box()
-    assert input_box is not None and output_box is not None
+    assert input_box is not None
+    assert output_box is not None
     assert input_box["x"] < output_box["x"]
     _save(page, "Agent writes the brief", "Saved version 2")
     screenshot(page, "flow-editor")
@@ -180,15 +193,7 @@ def test_a_flow_is_built_on_the_canvas_checked_saved_edited_by_keyboard_and_reop
     expect(page.get_by_text("No flows match “scratch”")).to_be_visible()
     console_errors.assert_none()
 
-    viewer = _viewer_of(base_url, admin.account)
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    viewer_page = context.new_page()
-    viewer_page.on("console", lambda message: message.type == "error" and console_errors.messages.append(message.text))
-    viewer_page.on("pageerror", lambda error: console_errors.messages.append(str(error)))
-    viewer_page.goto(f"{base_url}/login")
-    viewer_page.get_by_label("Email").fill(viewer.email)
-    viewer_page.get_by_label("Password").fill(PASSWORD)
-    viewer_page.get_by_role("button", name="Log in").click()
+    viewer_page = _viewer_page(browser, base_url, admin, console_errors)
     viewer_page.get_by_role("navigation", name="Main").get_by_role("link", name="Flows").click()
     expect(viewer_page.get_by_role("link", name="Research brief")).to_be_visible()
     expect(viewer_page.get_by_role("button", name="New flow")).to_have_count(0)
@@ -201,5 +206,5 @@ def test_a_flow_is_built_on_the_canvas_checked_saved_edited_by_keyboard_and_reop
     expect(_form(viewer_page, "llm_1").get_by_label("Prompt")).to_be_disabled()
     viewer_page.keyboard.press("Delete")
     expect(_canvas_node(viewer_page, "llm_1")).to_be_visible()
-    context.close()
+    viewer_page.context.close()
     console_errors.assert_none()

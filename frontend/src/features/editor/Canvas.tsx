@@ -1,5 +1,4 @@
 import {
-  Background,
   Controls,
   MiniMap,
   ReactFlow,
@@ -10,6 +9,7 @@ import {
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { useCallback, useEffect, useMemo, type DragEvent, type RefObject } from "react";
+import { DotGrid } from "./DotGrid";
 import { FlowEdgeView } from "./FlowEdgeView";
 import { withEstimatedHandles } from "./estimatedHandles";
 import { OUTPUT_HANDLE, type FlowEdge, type FlowNode } from "./graphModel";
@@ -109,8 +109,15 @@ export function Canvas({ canvasRef }: { canvasRef: RefObject<HTMLDivElement | nu
           if (loaded.length > 0) fitNodes(loaded.length > VIRTUALIZE_FROM ? openingNodes(loaded) : loaded, 0);
         }}
       >
-        <Background gap={20} />
-        <MiniMap<FlowNode | GhostNode> pannable zoomable nodeColor={miniMapColor} ariaLabel="Minimap" />
+        <DotGrid />
+        <MiniMap<FlowNode | GhostNode>
+          pannable
+          zoomable
+          nodeColor={miniMapColor}
+          nodeBorderRadius={0}
+          nodeStrokeWidth={0}
+          ariaLabel="Minimap"
+        />
         <Controls showInteractive={false} showFitView={false} aria-label="Zoom controls" />
       </ReactFlow>
     </div>

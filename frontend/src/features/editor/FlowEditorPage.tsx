@@ -74,12 +74,23 @@ function EmptyCanvasHint({ canEdit }: { canEdit: boolean }) {
   );
 }
 
+interface EditorSlots {
+  /** More buttons in the toolbar, e.g. Run. */
+  toolbarActions?: ReactNode;
+  /** A column right of the node panel, e.g. a live run's details. */
+  aside?: ReactNode;
+}
+
 /**
- * The flow editor. `toolbarActions` adds buttons to the toolbar and `aside` a column right of the
- * node panel; components placed there read the flow with `useEditorFlow()`.
+ * The flow editor at /flows/:flowId. Components placed in its slots read the flow with `useEditorFlow()`.
+ * Opening another flow starts afresh (canvas, viewport, dialogs).
  */
-export function FlowEditorPage({ toolbarActions, aside }: { toolbarActions?: ReactNode; aside?: ReactNode }) {
+export function FlowEditorPage(slots: EditorSlots) {
   const { flowId = "" } = useParams();
+  return <FlowEditor key={flowId} flowId={flowId} {...slots} />;
+}
+
+function FlowEditor({ flowId, toolbarActions, aside }: EditorSlots & { flowId: string }) {
   const canEdit = useCan("flows", "write");
   const flow = useFlowDetail(flowId);
   const nodeTypes = useNodeTypes();

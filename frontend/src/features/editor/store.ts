@@ -24,9 +24,11 @@ import {
   type FlowNodeData,
   type Fragment,
 } from "./graphModel";
+import { edited, nextRevision, restored, selectionOf, type Snapshot } from "./undoSteps";
 import { ghostsOf, indexProblems, type DiffHighlight, type GhostNode, type Problem, type ProblemIndex } from "./overlays";
 
 export type { DiffHighlight } from "./overlays";
+export { HISTORY_LIMIT } from "./undoSteps";
 
 /** A node's state in a run, as the run view reports it (queued, running, succeeded, failed, skipped, cancelled). */
 export interface NodeRunState {
@@ -34,14 +36,6 @@ export interface NodeRunState {
   detail?: string;
 }
 
-interface Snapshot {
-  nodes: FlowNode[];
-  edges: FlowEdge[];
-  revision: number;
-}
-
-/** Undo steps kept; older ones are dropped. */
-export const HISTORY_LIMIT = 100;
 /** How far each successive paste lands from the copied nodes. */
 export const PASTE_OFFSET = 40;
 
@@ -92,56 +86,6 @@ export interface EditorState {
   setCatalog: (nodeTypes: readonly Schemas["NodeTypeOut"][]) => void;
   setReadOnly: (readOnly: boolean) => void;
   setReferenceNames: (names: Record<string, string>) => void;
-}
-
-let revisions = 0;
-const nextRevision = () => (revisions += 1);
-
-function sameIds(left: readonly string[], right: readonly string[]): boolean {
-  return left.length === right.length && left.every((id, index) => id === right[index]);
-}
-
-function selectionOf(state: EditorState, nodes: readonly FlowNode[], edges: readonly FlowEdge[]) {
-  const nodeIds = nodes.filter((node) => node.selected === true).map((node) => node.id);
-  const edgeIds = edges.filter((edge) => edge.selected === true).map((edge) => edge.id);
-  return {
-    selectedNodeIds: sameIds(nodeIds, state.selectedNodeIds) ? state.selectedNodeIds : nodeIds,
-    selectedEdgeIds: sameIds(edgeIds, state.selectedEdgeIds) ? state.selectedEdgeIds : edgeIds,
-  };
-}
-
-/** The state after an edit: the graph before it becomes an undo step unless it continues the same gesture. */
-function edited(
-  state: EditorState,
-  nodes: FlowNode[],
-  edges: FlowEdge[],
-  coalesceKey: string | null = null,
-): Partial<EditorState> {
-  const continues = coalesceKey !== null && coalesceKey === state.coalesceKey;
-  const revision = nextRevision();
-  return {
-    nodes,
-    edges,
-    revision,
-    dirty: revision !== state.savedRevision,
-    past: continues
-      ? state.past
-      : [...state.past, { nodes: state.nodes, edges: state.edges, revision: state.revision }].slice(-HISTORY_LIMIT),
-    future: continues ? state.future : [],
-    coalesceKey,
-    ...selectionOf(state, nodes, edges),
-  };
-}
-
-function restored(state: EditorState, snapshot: Snapshot): Partial<EditorState> {
-  return {
-    nodes: snapshot.nodes,
-    edges: snapshot.edges,
-    revision: snapshot.revision,
-    dirty: snapshot.revision !== state.savedRevision,
-    coalesceKey: null,
-    ...selectionOf(state, snapshot.nodes, snapshot.edges),
-  };
 }
 
 const isGhostChange = (change: NodeChange<FlowNode | GhostNode>) => "id" in change && change.id.startsWith("ghost:");

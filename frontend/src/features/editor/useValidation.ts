@@ -43,9 +43,3 @@ export function useValidation(enabled: boolean): string | null {
   }, [enabled]);
   return status;
 }
-
-/** Checks the graph now, e.g. right before saving, and shows the problems found. */
-export async function validateNow(): Promise<void> {
-  const { data } = await api.POST("/api/v1/flows/validate", { body: { graph: currentGraph() } });
-  if (data !== undefined) useEditorStore.getState().setProblems(data.problems);
-}

@@ -42,6 +42,8 @@ DATABASE_URL = os.environ.get(
     "CREWLOOM_BENCH_ENGINE_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/crewloom_bench_engine"
 )
 REDIS_URL = os.environ.get("CREWLOOM_BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+# Where each process's output is also written, one file per process, when set: for looking into a figure.
+LOG_DIR = os.environ.get("CREWLOOM_BENCH_LOG_DIR")
 CREWLOOM = str(Path(sys.executable).with_name("crewloom"))
 # Importing the app, Celery and LiteLLM takes a while on a busy two-core machine.
 STARTUP_SECONDS = 120.0
@@ -113,9 +115,18 @@ class CrewloomProcess:
         self._reader.start()
 
     def _read(self) -> None:
-        if self._process.stdout is not None:
-            for line in self._process.stdout:
-                self._lines.append(line)
+        if self._process.stdout is None:
+            return
+        copy = None
+        if LOG_DIR:
+            Path(LOG_DIR).mkdir(parents=True, exist_ok=True)
+            copy = (Path(LOG_DIR) / f"{self.name}-{self._process.pid}.log").open("w", encoding="utf-8")
+        for line in self._process.stdout:
+            self._lines.append(line)
+            if copy is not None:
+                copy.write(line)
+        if copy is not None:
+            copy.close()
 
     def output_tail(self, lines: int = 30) -> str:
         return "".join(self._lines[-lines:])

@@ -18,6 +18,7 @@ from crewloom.config import Settings, get_settings
 from crewloom.db.engine import Database
 from crewloom.errors import AppError
 from crewloom.http_limits import BodySizeLimit
+from crewloom.kit.heap import freeze_startup_heap
 from crewloom.kit.shutdown import notice_stop_signals, process_shutdown
 from crewloom.observability.asgi import ObservedRequests
 from crewloom.observability.tracing import TracingMiddleware, configure_tracing, tracing_enabled
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             )
         from crewloom.executions.lifecycle import running_executions
 
+        freeze_startup_heap()
         try:
             async with running_executions(app, settings, app.state.database):
                 # Event streams end at once on SIGTERM, telling their clients to reconnect elsewhere.

@@ -6,7 +6,7 @@ followers fill any hole from the log."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -37,6 +37,10 @@ class EventBus(Protocol):
     async def publish(self, execution_id: uuid.UUID, events: Sequence[StoredEvent]) -> None:
         """Adds events already written to the log, ids strictly increasing; ids the bus already holds
         are ignored. Raises BusUnavailable when the bus cannot be reached."""
+        ...
+
+    async def publish_many(self, batches: Mapping[uuid.UUID, Sequence[StoredEvent]]) -> None:
+        """``publish`` for several executions at once, in one exchange with the bus."""
         ...
 
     async def finish(self, execution_id: uuid.UUID) -> None:

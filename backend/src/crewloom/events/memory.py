@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from crewloom.events.feed import Feeds, FeedSubscription
 from crewloom.events.record import StoredEvent
@@ -22,6 +22,10 @@ class MemoryEventBus:
         feed = self._feeds.ensure(execution_id)
         feed.held = True
         feed.add(events)
+
+    async def publish_many(self, batches: Mapping[uuid.UUID, Sequence[StoredEvent]]) -> None:
+        for execution_id, events in batches.items():
+            await self.publish(execution_id, events)
 
     async def finish(self, execution_id: uuid.UUID) -> None:
         previous = self._expiries.pop(execution_id, None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -98,20 +98,25 @@ class RedisEventBus:
         self._reader_task: asyncio.Task[None] | None = None
 
     async def publish(self, execution_id: uuid.UUID, events: Sequence[StoredEvent]) -> None:
-        if not events:
+        await self.publish_many({execution_id: events})
+
+    async def publish_many(self, batches: Mapping[uuid.UUID, Sequence[StoredEvent]]) -> None:
+        batches = {execution_id: events for execution_id, events in batches.items() if events}
+        if not batches:
             return
-        key = stream_key(execution_id)
         with _reachable():
             async with self._commands.pipeline(transaction=True) as pipeline:
-                for event in events:
-                    pipeline.xadd(
-                        key,
-                        {_EVENT_FIELD: event.to_json()},
-                        id=f"0-{event.id}",
-                        maxlen=self._max_length,
-                        approximate=True,
-                    )
-                pipeline.expire(key, _IDLE_EXPIRY_SECONDS)
+                for execution_id, events in batches.items():
+                    key = stream_key(execution_id)
+                    for event in events:
+                        pipeline.xadd(
+                            key,
+                            {_EVENT_FIELD: event.to_json()},
+                            id=f"0-{event.id}",
+                            maxlen=self._max_length,
+                            approximate=True,
+                        )
+                    pipeline.expire(key, _IDLE_EXPIRY_SECONDS)
                 results = await pipeline.execute(raise_on_error=False)
         for result in results:
             if isinstance(result, Exception) and not _already_held(result):

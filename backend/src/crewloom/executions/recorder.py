@@ -1,24 +1,18 @@
-"""Writes what a running execution reports: events, node runs, model usage and the execution's own
-row, in batched transactions that each start by checking the lease's fencing token, then publishes
-the committed events on the bus. PostgreSQL is written first, so the bus never shows an event the log
-does not hold."""
+"""What a running execution reports, buffered for the process's ``EventWriter``: events, node runs, model
+usage and the execution's own row. Secrets are taken out here, before anything is written or sent."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from crewloom.db.engine import Database
 from crewloom.engine.runtime import (
     TERMINAL_TYPES,
     NodeCancelled,
@@ -31,18 +25,19 @@ from crewloom.engine.runtime import (
     RunOutcome,
     RunStarted,
 )
-from crewloom.events import BusUnavailable, EventBus, StoredEvent, redact, to_record
+from crewloom.events import BusUnavailable, StoredEvent, redact, to_record
 from crewloom.events.record import json_safe
-from crewloom.executions.repository import ExecutionRepository, SettledExecution
+from crewloom.executions.repository import Progress, node_run_row
 from crewloom.models import Execution, LlmUsage
 from crewloom.models.base import utcnow
-from crewloom.observability.metrics import execution_ended, llm_usage_recorded, node_ended
-from crewloom.queue import Claim, LeaseLost, fence, release
+from crewloom.observability.metrics import llm_usage_recorded, node_ended
+from crewloom.queue import Claim
+
+if TYPE_CHECKING:
+    from crewloom.executions.writer import EventWriter
 
 logger = logging.getLogger(__name__)
 
-# A writer that lost its lease has nothing more to write; its flush in flight gets this long to end.
-_ABANDON_WAIT_SECONDS = 2.0
 _NODE_ENDINGS = (NodeSucceeded, NodeFailed, NodeCancelled)
 
 
@@ -97,46 +92,52 @@ class NodeRunState:
         return (self.finished_at - self.started_at).total_seconds()
 
 
+@dataclass
+class PendingWrite:
+    """What one recorder hands the writer for one transaction; given back whole when that transaction fails."""
+
+    recorder: EventRecorder
+    events: list[StoredEvent]
+    usage: list[LlmUsage]
+    changed: set[str]
+    node_runs: list[dict[str, Any]]
+    started: bool
+    progress: Progress | None
+    # The execution's final values, when this write settles it.
+    settlement: dict[str, Any] | None
+
+
 class EventRecorder:
-    """The ``emit`` of one run. ``emit`` only buffers, so nodes never wait on the database; a flusher
-    writes the buffer every ``flush_seconds`` and ``finish`` writes the rest with the final state."""
+    """The ``emit`` of one run. ``emit`` only buffers, so nodes never wait on the database: the process's
+    ``EventWriter`` writes what every recorder buffered, and ``finish`` has the rest written with the final state."""
 
     def __init__(
         self,
-        database: Database,
+        writer: EventWriter,
         *,
         schema: str,
         claim: Claim,
-        bus: EventBus,
         node_types: dict[str, str],
         last_event_id: int,
         secrets: Callable[[], set[str]],
-        flush_seconds: float = 0.05,
     ) -> None:
-        self._database = database
-        self._schema = schema
-        self._claim = claim
-        self._bus = bus
+        self._writer = writer
+        self.schema = schema
+        self.claim = claim
         self._node_types = node_types
         self._next_id = last_event_id + 1
         self._secrets = secrets
-        self._flush_seconds = flush_seconds
         self._events: list[StoredEvent] = []
         self._usage: list[LlmUsage] = []
         self._nodes: dict[str, NodeRunState] = {}
         self._changed: set[str] = set()
         self._started = False
-        self._wake = asyncio.Event()
-        self._flusher: asyncio.Task[None] | None = None
-        self._closing = False
-        self._closed = asyncio.Event()
-        self._lock = asyncio.Lock()
-        # Set when a flush found the lease gone: another worker owns the execution now.
+        # Set when a write found the lease gone: another worker owns the execution now.
         self.lost = asyncio.Event()
 
     @property
     def execution_id(self) -> uuid.UUID:
-        return self._claim.execution_id
+        return self.claim.execution_id
 
     def seed(self, node_id: str, state: NodeRunState) -> None:
         """A node run already written by an earlier claim of this execution."""
@@ -166,7 +167,7 @@ class EventRecorder:
             if isinstance(event, _NODE_ENDINGS) and (seconds := state.ran_seconds()) is not None:
                 node_ended(state.node_type, state.status, seconds)
                 logger.debug("node %s %s after %.0f ms", node_id, state.status, seconds * 1000)
-        self._wake.set()
+        self._writer.mark(self)
 
     def _merge_token(self, node_id: str | None, data: dict[str, Any]) -> bool:
         """Tokens of one node that arrive between two flushes travel as one event."""
@@ -183,138 +184,97 @@ class EventRecorder:
     def add_usage(self, usage: LlmUsage) -> None:
         usage.execution_id = self.execution_id
         self._usage.append(usage)
-        llm_usage_recorded(self._claim.tenant_id, usage)
-        self._wake.set()
+        llm_usage_recorded(self.claim.tenant_id, usage)
+        self._writer.mark(self)
 
-    def start(self) -> None:
-        self._flusher = asyncio.create_task(self._flush_loop(), name=f"recorder:{self.execution_id}")
+    def take(self, outcome: RunOutcome | None) -> PendingWrite | None:
+        """Everything buffered since the last write, as the writer writes it; None when there is nothing."""
+        events, held = self._events, []
+        if outcome is None:
+            # The run's last event goes out with its final state only: a follower that sees it and then
+            # reads the execution must find it settled.
+            last = next((index for index, event in enumerate(events) if event.type in TERMINAL_TYPES), None)
+            if last is not None:
+                events, held = events[:last], events[last:]
+        if not (events or self._usage or self._changed or outcome):
+            return None
+        pending = PendingWrite(
+            recorder=self,
+            events=events,
+            usage=self._usage,
+            changed=self._changed,
+            node_runs=[node_run_row(self.execution_id, node_id, self._nodes[node_id]) for node_id in self._changed],
+            started=self._started,
+            progress=self._progress(events) if outcome is None else None,
+            settlement=self._settlement(events, outcome) if outcome is not None else None,
+        )
+        self._events, self._usage, self._changed, self._started = held, [], set(), False
+        return pending
 
-    async def _flush_loop(self) -> None:
-        while True:
-            await self._wake.wait()
-            if self._closing:
-                return
-            self._wake.clear()
-            started = time.perf_counter()
-            try:
-                await self.flush()
-            except LeaseLost:
-                self.lost.set()
-                return
-            except Exception:
-                # The database is unreachable for a moment: keep the buffer and try again; the lease
-                # runs out if it stays away, and the reaper hands the execution on.
-                logger.exception("writing the events of execution %s failed; retrying", self.execution_id)
-                self._wake.set()
-                await asyncio.sleep(0.5)
-                continue
-            # The pause gathers what comes next into one transaction; the end of the run cuts it short.
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(max(0.0, self._flush_seconds - (time.perf_counter() - started))):
-                    await self._closed.wait()
+    def give_back(self, pending: PendingWrite) -> None:
+        """Nothing of ``pending`` was written: it goes back in front of what arrived meanwhile."""
+        self._events = pending.events + self._events
+        self._usage = pending.usage + self._usage
+        self._changed |= pending.changed
+        self._started = self._started or pending.started
 
-    async def flush(self, outcome: RunOutcome | None = None) -> None:
-        async with self._lock:
-            events, usage, changed = self._events, self._usage, self._changed
-            held: list[StoredEvent] = []
-            if outcome is None:
-                # The run's last event goes out with its final state only: a follower that sees it and then
-                # reads the execution must find it settled.
-                last = next((index for index, event in enumerate(events) if event.type in TERMINAL_TYPES), None)
-                if last is not None:
-                    events, held = events[:last], events[last:]
-            if not (events or usage or changed or outcome):
-                return
-            self._events, self._usage, self._changed = held, [], set()
-            committed = False
-            try:
-                async with self._database.session(self._schema) as session:
-                    settled = await self._write(session, events, usage, changed, outcome)
-                    await session.commit()
-                    committed = True
-            except BaseException:
-                if not committed:
-                    # Nothing was written: put it back in front of what arrived meanwhile.
-                    self._events = events + self._events
-                    self._usage = usage + self._usage
-                    self._changed |= changed
-                raise
-            if settled is not None:
-                execution_ended(*settled)
-                logger.info("execution %s %s", self.execution_id, settled.status)
-        if events:
-            try:
-                await self._bus.publish(self.execution_id, events)
-            except BusUnavailable:
-                # Followers read the log from PostgreSQL while the bus is away.
-                logger.warning("the event bus is unreachable; followers of %s fall back to the log", self.execution_id)
+    def _started_values(self, events: list[StoredEvent]) -> dict[str, Any]:
+        if not self._started:
+            return {}
+        values: dict[str, Any] = {"status": "running", "attempts": self.claim.claims}
+        if self.claim.claims == 1:
+            values["started_at"] = events[0].at if events else utcnow()
+        return values
 
-    async def _write(
-        self,
-        session: AsyncSession,
-        events: list[StoredEvent],
-        usage: list[LlmUsage],
-        changed: set[str],
-        outcome: RunOutcome | None,
-    ) -> SettledExecution | None:
-        await fence(session, self._claim)
-        repository = ExecutionRepository(session)
-        await repository.add_events(self.execution_id, events)
-        await repository.upsert_node_runs(self.execution_id, {node_id: self._nodes[node_id] for node_id in changed})
-        session.add_all(usage)
-        values: dict[str, Any] = {}
+    def _progress(self, events: list[StoredEvent]) -> Progress | None:
+        started = self._started_values(events)
+        if not (events or started):
+            return None
+        return Progress(
+            row_id=self.execution_id,
+            last_event_id=events[-1].id if events else None,
+            status=started.get("status"),
+            attempts=started.get("attempts"),
+            started_at=started.get("started_at"),
+        )
+
+    def _settlement(self, events: list[StoredEvent], outcome: RunOutcome) -> dict[str, Any]:
+        values = self._started_values(events)
+        if "started_at" in values:
+            values["started_at"] = func.coalesce(Execution.started_at, values["started_at"])
         if events:
             values["last_event_id"] = events[-1].id
-        if self._started:
-            values["status"] = "running"
-            values["attempts"] = self._claim.claims
-            if self._claim.claims == 1:
-                # Kept when a run handed back by a stopping worker resumes: it started at its first claim.
-                values["started_at"] = func.coalesce(Execution.started_at, events[0].at if events else utcnow())
-            self._started = False
-        if outcome is not None:
-            values.update(
-                status=outcome.status,
-                outputs=self._redacted(json_safe(outcome.outputs)),
-                error=self._redacted(json_safe(outcome.error)),
-                tokens_in=outcome.usage.tokens_in,
-                tokens_out=outcome.usage.tokens_out,
-                cost=outcome.usage.cost,
-                finished_at=utcnow(),
-            )
-            await release(session, self._claim)
-            return await repository.settle_execution(self.execution_id, values)
-        if values:
-            await repository.update_execution(self.execution_id, values)
-        return None
+        return values | {
+            "status": outcome.status,
+            "outputs": self._redacted(json_safe(outcome.outputs)),
+            "error": self._redacted(json_safe(outcome.error)),
+            "tokens_in": outcome.usage.tokens_in,
+            "tokens_out": outcome.usage.tokens_out,
+            "cost": outcome.usage.cost,
+            "finished_at": utcnow(),
+        }
+
+    def start(self) -> None:
+        self._writer.join(self)
 
     async def finish(self, outcome: RunOutcome) -> None:
         """Write everything left with the final state and give the lease back, in one transaction."""
-        await self._stop_flusher()
-        await self.flush(outcome)
         try:
-            await self._bus.finish(self.execution_id)
+            await self._writer.flush(self, outcome)
+        finally:
+            self._writer.leave(self)
+        try:
+            await self._writer.bus.finish(self.execution_id)
         except BusUnavailable:
             logger.warning("the event bus is unreachable; the stream of %s expires later", self.execution_id)
 
     async def save(self) -> None:
         """Write everything reported so far and stop, the run unsettled: it goes back to the queue."""
-        await self._stop_flusher(wait_seconds=_ABANDON_WAIT_SECONDS)
-        await self.flush()
+        try:
+            await self._writer.flush(self)
+        finally:
+            self._writer.leave(self)
 
-    async def abandon(self) -> None:
+    def abandon(self) -> None:
         """Stop writing: the lease is gone, and so is the right to write."""
-        await self._stop_flusher(wait_seconds=_ABANDON_WAIT_SECONDS)
-
-    async def _stop_flusher(self, wait_seconds: float | None = None) -> None:
-        """The flusher ends its flush in flight, then stops by itself. Cancelling it instead could land in
-        the middle of a commit (its events written, yet kept to be written again), and a driver that
-        swallows the cancellation would leave it waiting forever."""
-        if self._flusher is None:
-            return
-        self._closing = True
-        self._closed.set()
-        self._wake.set()
-        done, _ = await asyncio.wait({self._flusher}, timeout=wait_seconds)
-        if not done:
-            self._flusher.cancel()
+        self._writer.leave(self)

@@ -7,13 +7,15 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import Executable, Result, func, select, update
+from sqlalchemy import DateTime, Executable, Integer, Result, String, Table, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crewloom.events import StoredEvent
+from crewloom.kit.ids import new_id
 from crewloom.kit.pagination import PageRequest, paginate
 from crewloom.models import TENANT_SCHEMA, Execution, ExecutionEvent, LlmUsage, NodeRun
+from crewloom.models.base import utcnow
 
 if TYPE_CHECKING:
     from crewloom.executions.recorder import NodeRunState
@@ -39,6 +41,37 @@ _INSERT_NODE_RUN = insert(NodeRun)
 _UPSERT_NODE_RUNS = _INSERT_NODE_RUN.on_conflict_do_update(
     index_elements=[NodeRun.execution_id, NodeRun.node_id],
     set_={name: _INSERT_NODE_RUN.excluded[name] for name in _NODE_RUN_FIELDS},
+)
+
+
+def node_run_row(execution_id: uuid.UUID, node_id: str, state: NodeRunState) -> dict[str, Any]:
+    """A node run as it stands now, as a row for ``upsert_node_runs``."""
+    row: dict[str, Any] = {"execution_id": execution_id, "node_id": node_id}
+    return row | {name: getattr(state, name) for name in _NODE_RUN_FIELDS}
+
+
+class Progress(NamedTuple):
+    """What a running execution's row gains from a flush; None leaves a column as it is."""
+
+    row_id: uuid.UUID
+    last_event_id: int | None
+    status: str | None
+    attempts: int | None
+    # Only ever fills an empty started_at: a run handed back and resumed started at its first claim.
+    started_at: datetime | None
+
+
+_executions: Table = Execution.__table__  # type: ignore[assignment]
+# Core, not ORM: executed with a list of rows, an ORM update would be a bulk update by primary key.
+_RECORD_PROGRESS = (
+    update(_executions)
+    .where(_executions.c.id == bindparam("row_id"))
+    .values(
+        last_event_id=func.greatest(_executions.c.last_event_id, bindparam("last_event_id")),
+        status=func.coalesce(bindparam("status", type_=String), _executions.c.status),
+        attempts=func.coalesce(bindparam("attempts", type_=Integer), _executions.c.attempts),
+        started_at=func.coalesce(_executions.c.started_at, bindparam("started_at", type_=DateTime(timezone=True))),
+    )
 )
 
 
@@ -130,8 +163,10 @@ class ExecutionRepository:
         return int(found) if found is not None else None
 
     async def add_events(self, execution_id: uuid.UUID, events: Sequence[StoredEvent]) -> None:
-        if not events:
-            return
+        await self.add_event_batches({execution_id: events})
+
+    async def add_event_batches(self, batches: Mapping[uuid.UUID, Sequence[StoredEvent]]) -> None:
+        """The events of several executions, in one statement."""
         rows = [
             {
                 "execution_id": execution_id,
@@ -141,9 +176,39 @@ class ExecutionRepository:
                 "data": event.data,
                 "created_at": event.at,
             }
+            for execution_id, events in batches.items()
             for event in events
         ]
-        await self._execute(insert(ExecutionEvent), rows)
+        if rows:
+            await self._execute(insert(ExecutionEvent), rows)
+
+    async def add_usage(self, usage: Sequence[LlmUsage]) -> None:
+        """Model calls recorded by runs, written as rows: one statement for all of them, in whichever schema
+        this repository maps to."""
+        rows = [
+            {
+                "id": call.id or new_id(),
+                "created_at": call.created_at or utcnow(),
+                "execution_id": call.execution_id,
+                "node_id": call.node_id,
+                "provider_id": call.provider_id,
+                "provider_type": call.provider_type,
+                "model": call.model,
+                "tokens_in": call.tokens_in or 0,
+                "tokens_out": call.tokens_out or 0,
+                "cost": call.cost,
+                "latency_ms": call.latency_ms or 0,
+                "error": call.error,
+            }
+            for call in usage
+        ]
+        if rows:
+            await self._execute(insert(LlmUsage), rows)
+
+    async def record_progress(self, rows: Sequence[Progress]) -> None:
+        """Where several running executions stand, in one statement executed once per row."""
+        if rows:
+            await self._execute(_RECORD_PROGRESS, [row._asdict() for row in rows])
 
     async def events_after(self, execution_id: uuid.UUID, after: int, limit: int = EVENT_PAGE) -> list[StoredEvent]:
         statement = (
@@ -157,16 +222,11 @@ class ExecutionRepository:
             StoredEvent(id=row.id, type=row.type, node_id=row.node_id, data=row.data, at=row.created_at) for row in rows
         ]
 
-    async def upsert_node_runs(self, execution_id: uuid.UUID, states: Mapping[str, NodeRunState]) -> None:
-        if not states:
-            return
-        rows = [
-            {"execution_id": execution_id, "node_id": node_id}
-            | {name: getattr(state, name) for name in _NODE_RUN_FIELDS}
-            for node_id, state in states.items()
-        ]
-        # Many rows of one statement, compiled once: a VALUES list of its own per flush compiles every time.
-        await self._execute(_UPSERT_NODE_RUNS, rows)
+    async def upsert_node_runs(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Rows made by ``node_run_row``, of any number of executions."""
+        if rows:
+            # Many rows of one statement, compiled once: a VALUES list of its own per flush compiles every time.
+            await self._execute(_UPSERT_NODE_RUNS, list(rows))
 
     async def node_runs(self, execution_id: uuid.UUID) -> list[NodeRun]:
         statement = select(NodeRun).where(NodeRun.execution_id == execution_id).order_by(NodeRun.started_at, NodeRun.id)

@@ -20,6 +20,7 @@ from crewloom.events import BusUnavailable, EventBus, StoredEvent, create_bus
 from crewloom.executions.recorder import EventRecorder
 from crewloom.executions.repository import ExecutionRepository
 from crewloom.executions.resources import RunResources
+from crewloom.executions.writer import EventWriter
 from crewloom.kit.ids import tenant_schema_name
 from crewloom.kit.keyring import KeyRingSource
 from crewloom.models import NodeRun
@@ -56,6 +57,7 @@ class ExecutionWorker:
         self._database = database
         self._settings = settings
         self._bus = bus
+        self._writer = EventWriter(database, bus)
         self._keyrings = KeyRingSource(settings)
         # Parsed here so that a malformed setting stops the worker at start, not each run.
         self._tool_hosts = HostAllowlist.parse(settings.tool_host_allowlist)
@@ -84,10 +86,9 @@ class ExecutionWorker:
         graph = Graph.model_validate(graph_document)
         resources: RunResources | None = None
         recorder = EventRecorder(
-            self._database,
+            self._writer,
             schema=schema,
             claim=claim,
-            bus=self._bus,
             node_types={node.id: node.type for node in graph.nodes},
             last_event_id=last_event_id,
             secrets=lambda: resources.secrets if resources is not None else set(),
@@ -114,14 +115,13 @@ class ExecutionWorker:
                 await self._hand_back(claim, schema, recorder)
                 return
             logger.warning("lost the lease of execution %s; another worker takes it over", claim.execution_id)
-            await recorder.abandon()
+            recorder.abandon()
             return
         interrupted.cancel()
         try:
             await recorder.finish(run.result())
         except LeaseLost:
             logger.warning("execution %s was taken over before it could be settled here", claim.execution_id)
-            await recorder.abandon()
 
     async def _hand_back(self, claim: Claim, schema: str, recorder: EventRecorder) -> None:
         """This process is stopping: write what the run reported (whoever resumes it reuses the nodes that

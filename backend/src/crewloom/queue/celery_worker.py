@@ -17,6 +17,7 @@ from celery.signals import worker_shutting_down  # type: ignore[import-untyped]
 
 from crewloom.config import Settings
 from crewloom.db.engine import Database
+from crewloom.kit.heap import freeze_startup_heap
 from crewloom.queue.celery_app import RUN_NEXT_TASK, build_celery_app, send_run_next
 from crewloom.queue.process_runs import ProcessRuns
 from crewloom.queue.running import (
@@ -198,6 +199,7 @@ def start_worker(
     # Sent by Celery's own SIGTERM and SIGINT handlers, as its warm shutdown begins.
     worker_shutting_down.connect(shutting_down, weak=False)
     executions.start()
+    freeze_startup_heap()
     try:
         worker = app.Worker(
             hostname=name,

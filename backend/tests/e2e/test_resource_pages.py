@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.conftest import PASSWORD, Account, join_by_invitation
 from tests.e2e.conftest import ConsoleErrors, SignedIn, screenshot
@@ -27,14 +27,6 @@ TASKS_YAML = b"""research_task:
   agent: researcher
 """
 WORD_COUNTER = "def count(text: str) -> dict:\n    print('counting')\n    return {'words': len(text.split())}"
-
-
-def _drop_refusals(console_errors: ConsoleErrors, status: int, count: int = 1) -> None:
-    """The browser logs each refused request; drop the ones the test provoked on purpose, and only those."""
-    refused = [message for message in console_errors.messages if f"status of {status}" in message]
-    assert len(refused) == count, console_errors.messages
-    for message in refused:
-        console_errors.messages.remove(message)
 
 
 def _open(page: Page, link: str, heading: str) -> None:
@@ -78,7 +70,7 @@ def test_an_admin_builds_a_provider_an_agent_and_a_crew_with_ordered_tasks(
     page.get_by_label("Default model").fill("local-model")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_label("Base URL")).to_have_accessible_description(re.compile("must be an http"))
-    _drop_refusals(console_errors, 422)
+    console_errors.forget("status of 422")
 
     page.get_by_label("Type", exact=True).select_option(label="Mock (offline)")
     expect(page.get_by_label("Base URL")).to_have_count(0)
@@ -166,7 +158,7 @@ def test_a_custom_tool_typed_in_the_code_editor_runs_in_the_sandbox(
     page.get_by_label("Secret 1 value").fill("tok-123")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("custom tools run in the sandbox, which never receives secrets")).to_be_visible()
-    _drop_refusals(console_errors, 422)
+    console_errors.forget("status of 422")
     page.get_by_role("button", name="Cancel").click()
     page.get_by_role("button", name="Save").click()
     tool_id = _saved_id(page, "tools")
@@ -182,7 +174,7 @@ def test_a_custom_tool_typed_in_the_code_editor_runs_in_the_sandbox(
     arguments.fill('{"text": 5}')
     page.get_by_role("button", name="Run test").click()
     expect(arguments).to_have_accessible_description(re.compile("5 is not of type 'string'"))
-    _drop_refusals(console_errors, 422)
+    console_errors.forget("status of 422")
 
     arguments.fill('{"text": "one two three"}')
     page.get_by_role("button", name="Run test").click()
@@ -213,13 +205,7 @@ def second_page(browser: Browser, console_errors: ConsoleErrors) -> Iterator[Pag
     """Another browser with nothing shared with the admin's: no session, no storage."""
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            console_errors.messages.append(message.text)
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: console_errors.messages.append(str(error)))
+    console_errors.watch(page)
     yield page
     context.close()
 

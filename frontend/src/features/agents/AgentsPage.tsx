@@ -1,4 +1,3 @@
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { api, type Schemas } from "../../api/client";
 import { unwrap } from "../../api/problems";
 import { queryKeys } from "../../api/queryKeys";
@@ -7,6 +6,7 @@ import { ButtonLink, ItemLink } from "../../ui/ButtonLink";
 import { useCursorPages } from "../../ui/CursorPages";
 import { ResourceListPage } from "../../ui/ResourceListPage";
 import type { Column } from "../../ui/ResourceTable";
+import { useListPage } from "../../ui/useListPage";
 import { useProviderChoices } from "../../ui/useWorkspaceChoices";
 
 type Agent = Schemas["AgentOut"];
@@ -15,16 +15,9 @@ export function AgentsPage() {
   const pages = useCursorPages();
   const canWrite = useCan("agents", "write");
   const providers = useProviderChoices();
-  const agents = useQuery({
-    queryKey: queryKeys.agents.list({ q: pages.search, cursor: pages.cursor }),
-    queryFn: () =>
-      unwrap(
-        api.GET("/api/v1/agents", {
-          params: { query: { sort: "name", q: pages.search || null, cursor: pages.cursor, limit: 25 } },
-        }),
-      ),
-    placeholderData: keepPreviousData,
-  });
+  const agents = useListPage(pages, queryKeys.agents.list, (query) =>
+    unwrap(api.GET("/api/v1/agents", { params: { query: { sort: "name", ...query } } })),
+  );
   const providerName = (id: string) => providers.data?.find((provider) => provider.id === id)?.name;
   const columns: Column<Agent>[] = [
     { header: "Name", cell: (agent) => <ItemLink to={`/agents/${agent.id}`}>{agent.name}</ItemLink> },

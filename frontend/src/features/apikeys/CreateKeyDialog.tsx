@@ -3,11 +3,13 @@ import { useState, type SubmitEvent } from "react";
 import { api } from "../../api/client";
 import { fieldError, unwrap } from "../../api/problems";
 import { queryKeys } from "../../api/queryKeys";
-import { Button, ErrorMessage, SelectField, TextField } from "../../ui/controls";
+import { ErrorMessage, TextField } from "../../ui/controls";
+import { DialogFooter, DialogOutcome } from "../../ui/DialogParts";
 import { Icon } from "../../ui/icons";
 import { Modal } from "../../ui/Modal";
 import { SecretReveal } from "../../ui/SecretReveal";
-import { isRole, roleChoices, type Role } from "../members/roles";
+import { RoleField } from "../members/RoleField";
+import type { Role } from "../members/roles";
 
 function CreateKeyForm({ onClose }: { onClose: () => void }) {
   const queryClient = useQueryClient();
@@ -21,7 +23,7 @@ function CreateKeyForm({ onClose }: { onClose: () => void }) {
   });
   if (create.data !== undefined) {
     return (
-      <div className="space-y-4">
+      <DialogOutcome onDone={onClose}>
         <SecretReveal
           label={`API key “${create.data.name}”`}
           value={create.data.key}
@@ -34,12 +36,7 @@ function CreateKeyForm({ onClose }: { onClose: () => void }) {
             curl -H &quot;Authorization: Bearer {create.data.prefix}_…&quot; {window.location.origin}/api/v1/me
           </p>
         </div>
-        <div className="flex justify-end">
-          <Button look="primary" onClick={onClose}>
-            Done
-          </Button>
-        </div>
-      </div>
+      </DialogOutcome>
     );
   }
   const submit = (event: SubmitEvent<HTMLFormElement>) => {
@@ -60,24 +57,17 @@ function CreateKeyForm({ onClose }: { onClose: () => void }) {
         hint="Say where the key is used, so you know what breaks when you revoke it."
         error={nameError}
       />
-      <SelectField
-        label="Role"
+      <RoleField
         value={role}
-        choices={roleChoices(true)}
+        onChange={setRole}
         hint="The key acts with this role in this workspace. Give it the least it needs."
         error={fieldError(create.error, "role")}
-        onChange={(event) => {
-          if (isRole(event.target.value)) setRole(event.target.value);
-        }}
       />
       {create.error !== null && nameError === undefined && <ErrorMessage message={create.error.message} />}
-      <div className="flex justify-end gap-2">
-        <Button onClick={onClose}>Cancel</Button>
-        <Button type="submit" look="primary" busy={create.isPending}>
-          <Icon name="key" />
-          Create key
-        </Button>
-      </div>
+      <DialogFooter onCancel={onClose} busy={create.isPending}>
+        <Icon name="key" />
+        Create key
+      </DialogFooter>
     </form>
   );
 }

@@ -1,4 +1,3 @@
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { api, type Schemas } from "../../api/client";
 import { unwrap } from "../../api/problems";
 import { queryKeys } from "../../api/queryKeys";
@@ -7,6 +6,7 @@ import { ButtonLink, ItemLink } from "../../ui/ButtonLink";
 import { useCursorPages } from "../../ui/CursorPages";
 import { ResourceListPage } from "../../ui/ResourceListPage";
 import type { Column } from "../../ui/ResourceTable";
+import { useListPage } from "../../ui/useListPage";
 
 type Crew = Schemas["CrewOut"];
 
@@ -29,16 +29,9 @@ const columns: Column<Crew>[] = [
 export function CrewsPage() {
   const pages = useCursorPages();
   const canWrite = useCan("crews", "write");
-  const crews = useQuery({
-    queryKey: queryKeys.crews.list({ q: pages.search, cursor: pages.cursor }),
-    queryFn: () =>
-      unwrap(
-        api.GET("/api/v1/crews", {
-          params: { query: { sort: "name", q: pages.search || null, cursor: pages.cursor, limit: 25 } },
-        }),
-      ),
-    placeholderData: keepPreviousData,
-  });
+  const crews = useListPage(pages, queryKeys.crews.list, (query) =>
+    unwrap(api.GET("/api/v1/crews", { params: { query: { sort: "name", ...query } } })),
+  );
   const create = canWrite ? (
     <>
       <ButtonLink to="/crews/import">Import CrewAI project</ButtonLink>

@@ -1,11 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useId, useRef, useState, type SyntheticEvent } from "react";
+import { useId, useState, type SyntheticEvent } from "react";
 import { useNavigate } from "react-router";
 import { api, type Schemas } from "../../api/client";
 import { fieldError, unwrap } from "../../api/problems";
 import { queryKeys } from "../../api/queryKeys";
 import { useCan } from "../../auth/permissions";
 import { Button, ErrorMessage, focusRing, SelectField, TextArea, TextField } from "../../ui/controls";
+import { Modal } from "../../ui/Modal";
 import {
   initialFormValues,
   inputErrorField,
@@ -200,54 +201,36 @@ export function RunDialog({
   version?: number;
   initialInputs?: Readonly<Record<string, unknown>>;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const [pickedFlowId, setPickedFlowId] = useState<string | null>(null);
   const flowId = givenFlowId ?? pickedFlowId;
   const target = useRunTarget(open ? flowId : null, version);
-  const titleId = useId();
-  useEffect(() => {
-    const element = dialog.current;
-    if (element === null) return;
-    if (open && !element.open) element.showModal();
-    if (!open && element.open) element.close();
-  }, [open]);
   return (
-    <dialog
-      ref={dialog}
-      aria-labelledby={titleId}
-      onClose={onClose}
-      className="m-auto w-full max-w-lg rounded-xl p-6 shadow-xl backdrop:bg-slate-900/40"
-    >
-      <h2 id={titleId} className="text-lg font-semibold">
-        Run a flow
-      </h2>
-      {open && (
-        <div className="mt-4 space-y-4">
-          {givenFlowId === null && <FlowPicker flowId={pickedFlowId} onPick={setPickedFlowId} />}
-          {flowId !== null && flowId !== "" && target.pending && <p role="status">Loading the flow's inputs…</p>}
-          <ErrorMessage message={target.error?.message} />
-          {target.version === 0 && <p className="text-sm text-slate-600">Save the flow once before running it.</p>}
-          {flowId !== null && flowId !== "" && target.version !== undefined && target.version > 0 && !target.pending && (
-            <>
-              <p className="text-xs text-slate-500">Version {target.version}</p>
-              <InputsForm
-                key={`${flowId}:${String(target.version)}`}
-                flowId={flowId}
-                version={target.version}
-                graph={target.graph}
-                initialInputs={initialInputs}
-                onCancel={onClose}
-              />
-            </>
-          )}
-          {(flowId === null || flowId === "") && (
-            <div className="flex justify-end">
-              <Button onClick={onClose}>Close</Button>
-            </div>
-          )}
-        </div>
-      )}
-    </dialog>
+    <Modal open={open} onClose={onClose} title="Run a flow">
+      <div className="space-y-4">
+        {givenFlowId === null && <FlowPicker flowId={pickedFlowId} onPick={setPickedFlowId} />}
+        {flowId !== null && flowId !== "" && target.pending && <p role="status">Loading the flow's inputs…</p>}
+        <ErrorMessage message={target.error?.message} />
+        {target.version === 0 && <p className="text-sm text-slate-600">Save the flow once before running it.</p>}
+        {flowId !== null && flowId !== "" && target.version !== undefined && target.version > 0 && !target.pending && (
+          <>
+            <p className="text-xs text-slate-500">Version {target.version}</p>
+            <InputsForm
+              key={`${flowId}:${String(target.version)}`}
+              flowId={flowId}
+              version={target.version}
+              graph={target.graph}
+              initialInputs={initialInputs}
+              onCancel={onClose}
+            />
+          </>
+        )}
+        {(flowId === null || flowId === "") && (
+          <div className="flex justify-end">
+            <Button onClick={onClose}>Close</Button>
+          </div>
+        )}
+      </div>
+    </Modal>
   );
 }
 

@@ -1,4 +1,4 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, type Schemas } from "../../api/client";
 import { unwrap } from "../../api/problems";
 import { queryKeys } from "../../api/queryKeys";
@@ -10,6 +10,7 @@ import { useCursorPages } from "../../ui/CursorPages";
 import { RelativeTime } from "../../ui/RelativeTime";
 import { ResourceListPage } from "../../ui/ResourceListPage";
 import type { Column } from "../../ui/ResourceTable";
+import { useListPage } from "../../ui/useListPage";
 import { NewFlowButton } from "./NewFlowDialog";
 
 type Flow = Schemas["FlowSummary"];
@@ -46,16 +47,9 @@ export function FlowsPage() {
   const pages = useCursorPages();
   const canWrite = useCan("flows", "write");
   const canDelete = useCan("flows", "delete");
-  const flows = useQuery({
-    queryKey: queryKeys.flows.list({ q: pages.search, cursor: pages.cursor }),
-    queryFn: () =>
-      unwrap(
-        api.GET("/api/v1/flows", {
-          params: { query: { q: pages.search || null, cursor: pages.cursor, limit: 25 } },
-        }),
-      ),
-    placeholderData: keepPreviousData,
-  });
+  const flows = useListPage(pages, queryKeys.flows.list, (query) =>
+    unwrap(api.GET("/api/v1/flows", { params: { query } })),
+  );
   const columns: Column<Flow>[] = [
     {
       header: "Name",

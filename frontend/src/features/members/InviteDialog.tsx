@@ -3,13 +3,15 @@ import { useState, type SubmitEvent } from "react";
 import { api } from "../../api/client";
 import { fieldError, unwrap } from "../../api/problems";
 import { queryKeys } from "../../api/queryKeys";
-import { Button, ErrorMessage, SelectField, TextField } from "../../ui/controls";
+import { ErrorMessage, TextField } from "../../ui/controls";
 import { formatRelative } from "../../ui/dates";
+import { DialogFooter, DialogOutcome } from "../../ui/DialogParts";
 import { Icon } from "../../ui/icons";
 import { Modal } from "../../ui/Modal";
 import { SecretReveal } from "../../ui/SecretReveal";
 import { invitationLink } from "./invitationLink";
-import { isRole, roleChoices, type Role } from "./roles";
+import { RoleField } from "./RoleField";
+import type { Role } from "./roles";
 
 function InviteForm({ onClose }: { onClose: () => void }) {
   const queryClient = useQueryClient();
@@ -24,7 +26,7 @@ function InviteForm({ onClose }: { onClose: () => void }) {
   if (invite.data !== undefined) {
     const created = invite.data;
     return (
-      <div className="space-y-4">
+      <DialogOutcome onDone={onClose}>
         <p className="flex items-center gap-2 text-sm text-slate-700">
           <Icon name="check" className="size-4 text-emerald-600" />
           <span>
@@ -38,12 +40,7 @@ function InviteForm({ onClose }: { onClose: () => void }) {
           copyLabel="Copy invitation link"
           warning="This link is shown only now. If it is lost, revoke the invitation and invite again."
         />
-        <div className="flex justify-end">
-          <Button look="primary" onClick={onClose}>
-            Done
-          </Button>
-        </div>
-      </div>
+      </DialogOutcome>
     );
   }
   const submit = (event: SubmitEvent<HTMLFormElement>) => {
@@ -62,25 +59,14 @@ function InviteForm({ onClose }: { onClose: () => void }) {
         autoFocus
         error={fieldError(invite.error, "email")}
       />
-      <SelectField
-        label="Role"
-        value={role}
-        choices={roleChoices(true)}
-        error={fieldError(invite.error, "role")}
-        onChange={(event) => {
-          if (isRole(event.target.value)) setRole(event.target.value);
-        }}
-      />
+      <RoleField value={role} onChange={setRole} error={fieldError(invite.error, "role")} />
       {invite.error !== null && fieldError(invite.error, "email") === undefined && (
         <ErrorMessage message={invite.error.message} />
       )}
-      <div className="flex justify-end gap-2">
-        <Button onClick={onClose}>Cancel</Button>
-        <Button type="submit" look="primary" busy={invite.isPending}>
-          <Icon name="mail" />
-          Create invitation
-        </Button>
-      </div>
+      <DialogFooter onCancel={onClose} busy={invite.isPending}>
+        <Icon name="mail" />
+        Create invitation
+      </DialogFooter>
     </form>
   );
 }

@@ -1,4 +1,3 @@
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { api, type Schemas } from "../../api/client";
 import { unwrap } from "../../api/problems";
 import { queryKeys } from "../../api/queryKeys";
@@ -7,6 +6,7 @@ import { ButtonLink, ItemLink } from "../../ui/ButtonLink";
 import { useCursorPages } from "../../ui/CursorPages";
 import { ResourceListPage } from "../../ui/ResourceListPage";
 import type { Column } from "../../ui/ResourceTable";
+import { useListPage } from "../../ui/useListPage";
 import { WriteOnlyStatus } from "../../ui/WriteOnlyStatus";
 import { providerTypeLabels, takesApiKey } from "./providerForm";
 import { ProviderTest } from "./ProviderTest";
@@ -17,16 +17,9 @@ export function ProvidersPage() {
   const pages = useCursorPages();
   const canWrite = useCan("llm_providers", "write");
   const canTest = useCan("llm_providers", "execute");
-  const providers = useQuery({
-    queryKey: queryKeys.providers.list({ q: pages.search, cursor: pages.cursor }),
-    queryFn: () =>
-      unwrap(
-        api.GET("/api/v1/llm-providers", {
-          params: { query: { sort: "name", q: pages.search || null, cursor: pages.cursor, limit: 25 } },
-        }),
-      ),
-    placeholderData: keepPreviousData,
-  });
+  const providers = useListPage(pages, queryKeys.providers.list, (query) =>
+    unwrap(api.GET("/api/v1/llm-providers", { params: { query: { sort: "name", ...query } } })),
+  );
   const columns: Column<Provider>[] = [
     { header: "Name", cell: (provider) => <ItemLink to={`/providers/${provider.id}`}>{provider.name}</ItemLink> },
     { header: "Type", cell: (provider) => providerTypeLabels[provider.type] },

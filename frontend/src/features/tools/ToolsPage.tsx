@@ -1,4 +1,3 @@
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { api, type Schemas } from "../../api/client";
 import { unwrap } from "../../api/problems";
 import { queryKeys } from "../../api/queryKeys";
@@ -7,6 +6,7 @@ import { ButtonLink, ItemLink } from "../../ui/ButtonLink";
 import { useCursorPages } from "../../ui/CursorPages";
 import { ResourceListPage } from "../../ui/ResourceListPage";
 import type { Column } from "../../ui/ResourceTable";
+import { useListPage } from "../../ui/useListPage";
 import { toolKindLabels } from "./toolForm";
 
 type Tool = Schemas["ToolOut"];
@@ -33,16 +33,9 @@ const columns: Column<Tool>[] = [
 export function ToolsPage() {
   const pages = useCursorPages();
   const canWrite = useCan("tools", "write");
-  const tools = useQuery({
-    queryKey: queryKeys.tools.list({ q: pages.search, cursor: pages.cursor }),
-    queryFn: () =>
-      unwrap(
-        api.GET("/api/v1/tools", {
-          params: { query: { sort: "name", q: pages.search || null, cursor: pages.cursor, limit: 25 } },
-        }),
-      ),
-    placeholderData: keepPreviousData,
-  });
+  const tools = useListPage(pages, queryKeys.tools.list, (query) =>
+    unwrap(api.GET("/api/v1/tools", { params: { query: { sort: "name", ...query } } })),
+  );
   const newTool = canWrite ? (
     <ButtonLink to="/tools/new" look="primary">
       New tool

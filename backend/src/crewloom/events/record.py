@@ -4,6 +4,7 @@ records, with secrets taken out before anything leaves the worker."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import math
 import re
@@ -37,23 +38,35 @@ class StoredEvent:
     at: datetime
 
     def to_json(self) -> str:
+        return self._json
+
+    @functools.cached_property
+    def _json(self) -> str:
+        # Made once per event, however many followers it is sent to.
         document = {"id": self.id, "type": self.type, "node_id": self.node_id, "data": self.data, "at": self.at}
         # JSON escapes line breaks inside strings, so the document always fits one SSE data line.
         return json.dumps(document, ensure_ascii=False, separators=(",", ":"), default=_as_text)
 
     @classmethod
-    def from_json(cls, text: str | bytes) -> StoredEvent:
+    def from_json(cls, text: str) -> StoredEvent:
         document = json.loads(text)
-        return cls(
+        event = cls(
             id=int(document["id"]),
             type=document["type"],
             node_id=document["node_id"],
             data=document["data"],
             at=datetime.fromisoformat(document["at"]),
         )
+        # The text read is the text to send: written by to_json, it needs no second encoding.
+        event.__dict__["_json"] = text
+        return event
 
     def sse_frame(self) -> str:
-        return f"id: {self.id}\nevent: {self.type}\ndata: {self.to_json()}\n\n"
+        return self._frame
+
+    @functools.cached_property
+    def _frame(self) -> str:
+        return f"id: {self.id}\nevent: {self.type}\ndata: {self._json}\n\n"
 
 
 def _as_text(value: Any) -> str:

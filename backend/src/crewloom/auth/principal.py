@@ -109,12 +109,14 @@ async def get_principal(
     # Hidden from the request's log lines before anything can fail on it.
     hide((token,))
     address = client_address(request)
-    async with unit_of_work(get_database(request)) as session:
+    async with get_database(request).autocommit_session() as session:
         repository = PrincipalRepository(session)
         if token.startswith(KEY_PREFIX):
             principal = await _from_api_key(repository, token, address)
         else:
             principal = await _from_access_token(repository, get_settings(request), token, address)
+        # An API key's new last use goes out as a statement of its own.
+        await session.commit()
     bind(tenant_id=principal.tenant_id, user_id=principal.user_id, api_key_id=principal.api_key_id)
     return principal
 

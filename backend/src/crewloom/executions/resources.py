@@ -23,7 +23,7 @@ from crewloom.executions.specs import agent_spec, crew_agent_ids, crew_spec, dis
 from crewloom.kit.encryption import KeyRing, Sealed, SecretUnavailable
 from crewloom.llm.gateway import ChatMessage, Completion, ProviderCallError, ProviderConfig, ProviderType, complete
 from crewloom.llm.repository import ProviderRepository
-from crewloom.models import Agent, LlmUsage, Tool
+from crewloom.models import Agent, LlmProvider, LlmUsage, Tool
 from crewloom.tools.repository import ToolRepository
 
 _Row = TypeVar("_Row", Tool, Agent)
@@ -50,6 +50,7 @@ class RunResources:
         keyring: KeyRing,
         recorder: EventRecorder,
         tool_access: ToolAccess,
+        providers: Sequence[LlmProvider] = (),
     ) -> None:
         self._database = database
         self._tool_access = tool_access
@@ -58,6 +59,8 @@ class RunResources:
         self._keyring = keyring
         self._recorder = recorder
         self._providers: dict[uuid.UUID, ProviderConfig] = {}
+        # Rows read ahead with the execution; their keys are opened at the first call, as any other's.
+        self._provider_rows = {provider.id: provider for provider in providers}
         self.secrets: set[str] = set()
 
     def services(self) -> RunServices:
@@ -80,11 +83,13 @@ class RunResources:
         cached = self._providers.get(provider_id)
         if cached is not None:
             return cached
-        async with self._database.session(self._schema) as session:
-            try:
-                provider = await ProviderRepository(session).get(provider_id)
-            except NotFound:
-                raise NodeError(f"the LLM provider {provider_id} no longer exists", retryable=False) from None
+        provider = self._provider_rows.get(provider_id)
+        if provider is None:
+            async with self._database.session(self._schema) as session:
+                try:
+                    provider = await ProviderRepository(session).get(provider_id)
+                except NotFound:
+                    raise NodeError(f"the LLM provider {provider_id} no longer exists", retryable=False) from None
         api_key = self._open(provider.api_key_ciphertext, provider.api_key_key_id, f"the provider {provider.name!r}")
         if api_key:
             self.secrets.add(api_key)

@@ -4,6 +4,7 @@ between the queue, the engine and the tenant's tables."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import uuid
 from typing import Any
@@ -23,6 +24,7 @@ from crewloom.executions.resources import RunResources
 from crewloom.executions.writer import EventWriter
 from crewloom.kit.ids import tenant_schema_name
 from crewloom.kit.keyring import KeyRingSource
+from crewloom.llm.repository import ProviderRepository
 from crewloom.models import NodeRun
 from crewloom.models.base import utcnow
 from crewloom.observability.context import hide, log_scope
@@ -79,11 +81,14 @@ class ExecutionWorker:
                 await session.commit()
                 return
             reuse = _reusable(await repository.node_runs(execution.retry_of)) if execution.retry_of else {}
-            reuse |= _reusable(await repository.node_runs(execution.id))
-            graph_document: dict[str, Any] = execution.graph
+            if execution.last_event_id:
+                # Node runs are written with the events that change them: an execution without events has none.
+                reuse |= _reusable(await repository.node_runs(execution.id))
             inputs: dict[str, Any] = execution.inputs
             last_event_id = execution.last_event_id
-        graph = Graph.model_validate(graph_document)
+            graph = Graph.model_validate(execution.graph)
+            # Read with the execution, so that the first model call of each node needs no query of its own.
+            providers = await ProviderRepository(session).get_many(_called_providers(graph))
         resources: RunResources | None = None
         recorder = EventRecorder(
             self._writer,
@@ -99,6 +104,7 @@ class ExecutionWorker:
             tenant_id=claim.tenant_id,
             keyring=self._keyrings.current(),
             recorder=recorder,
+            providers=providers,
             tool_access=ToolAccess(
                 workspace=tenant_workspace(self._settings.data_dir, claim.tenant_id), allowed_hosts=self._tool_hosts
             ),
@@ -174,6 +180,16 @@ class ExecutionWorker:
             error = f"the run stopped unexpectedly: {type(exc).__name__}: {exc}"
             await recorder.emit(RunFailed(error=error, usage=Usage()))
             return RunOutcome(status="failed", nodes={}, error=error)
+
+
+def _called_providers(graph: Graph) -> list[uuid.UUID]:
+    """The providers the graph's ``llm`` nodes name; a malformed id is left to the node to report."""
+    found: set[uuid.UUID] = set()
+    for node in graph.nodes:
+        if node.type == "llm":
+            with contextlib.suppress(TypeError, ValueError):
+                found.add(uuid.UUID(str(node.config.get("provider_id"))))
+    return list(found)
 
 
 async def _first_of(*events: asyncio.Event) -> None:

@@ -43,7 +43,7 @@ class EventWriter:
     """Rounds follow each other at most every ``flush_seconds``, gathering what the runs report meanwhile; a
     flush someone waits for starts the next round at once."""
 
-    def __init__(self, database: Database, bus: EventBus, *, flush_seconds: float = 0.05) -> None:
+    def __init__(self, database: Database, bus: EventBus, *, flush_seconds: float = 0.025) -> None:
         self._database = database
         self.bus = bus
         self._flush_seconds = flush_seconds

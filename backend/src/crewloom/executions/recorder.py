@@ -139,10 +139,6 @@ class EventRecorder:
     def execution_id(self) -> uuid.UUID:
         return self.claim.execution_id
 
-    def seed(self, node_id: str, state: NodeRunState) -> None:
-        """A node run already written by an earlier claim of this execution."""
-        self._nodes[node_id] = state
-
     def _redacted(self, value: Any) -> Any:
         """JSON-safe ``value`` without the run's secrets, as it may be stored and shown."""
         secrets = self._secrets()

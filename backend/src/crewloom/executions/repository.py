@@ -12,10 +12,8 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crewloom.events import StoredEvent
-from crewloom.kit.ids import new_id
 from crewloom.kit.pagination import PageRequest, paginate
 from crewloom.models import TENANT_SCHEMA, Execution, ExecutionEvent, LlmUsage, NodeRun
-from crewloom.models.base import utcnow
 
 if TYPE_CHECKING:
     from crewloom.executions.recorder import NodeRunState
@@ -184,11 +182,9 @@ class ExecutionRepository:
 
     async def add_usage(self, usage: Sequence[LlmUsage]) -> None:
         """Model calls recorded by runs, written as rows: one statement for all of them, in whichever schema
-        this repository maps to."""
+        this repository maps to. Their ids and times come from the columns' defaults."""
         rows = [
             {
-                "id": call.id or new_id(),
-                "created_at": call.created_at or utcnow(),
                 "execution_id": call.execution_id,
                 "node_id": call.node_id,
                 "provider_id": call.provider_id,

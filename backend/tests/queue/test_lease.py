@@ -4,6 +4,7 @@ heartbeating the reaper hands the execution on and the old holder is fenced out.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import uuid
 from datetime import datetime
 
@@ -38,15 +39,17 @@ async def test_heartbeats_push_the_expiry_ahead(database: Database, make_tenants
     assert claimed_until is not None
 
     async with Lease(database, claim, lease_seconds=30, heartbeat_seconds=0.05) as lease:
-        first_beat = await lease_expiry(database, claim.execution_id)
-        assert first_beat is not None
-        assert first_beat > claimed_until
+        beats: list[datetime] = [claimed_until]
 
-        async def renewed_again() -> bool:
+        async def renewed() -> bool:
             later = await lease_expiry(database, claim.execution_id)
-            return later is not None and later > first_beat
+            if later is None or later <= beats[-1]:
+                return False
+            beats.append(later)
+            return True
 
-        await eventually(renewed_again, within=WAIT_SECONDS, what="a second heartbeat")
+        await eventually(renewed, within=WAIT_SECONDS, what="a first heartbeat")
+        await eventually(renewed, within=WAIT_SECONDS, what="a second heartbeat")
         assert not lease.lost.is_set()
         assert not lease.cancel_requested.is_set()
 
@@ -61,15 +64,32 @@ async def test_a_cancel_request_reaches_the_holder(database: Database, make_tena
         assert not lease.lost.is_set()
 
 
-async def test_a_cancel_requested_before_the_claim_shows_at_once(
+async def test_a_cancel_requested_before_the_lease_starts_shows_at_once(
     database: Database, make_tenants: TenantFactory
 ) -> None:
     claim = await claimed_execution(database, make_tenants, lease_seconds=30)
     async with database.session() as session:
         await request_cancel(session, claim.execution_id)
         await session.commit()
-    async with Lease(database, claim, lease_seconds=30, heartbeat_seconds=60) as lease:
+    # A claim that says nothing of cancellation has the lease read it; one that does is believed.
+    unknown = dataclasses.replace(claim, cancel_requested=None)
+    async with Lease(database, unknown, lease_seconds=30, heartbeat_seconds=60) as lease:
         assert lease.cancel_requested.is_set()
+    asked = dataclasses.replace(claim, cancel_requested=True)
+    async with Lease(database, asked, lease_seconds=30, heartbeat_seconds=60) as lease:
+        assert lease.cancel_requested.is_set()
+
+
+async def test_a_fresh_claims_cancellation_shows_at_the_first_heartbeat(
+    database: Database, make_tenants: TenantFactory
+) -> None:
+    claim = await claimed_execution(database, make_tenants, lease_seconds=30)
+    assert claim.cancel_requested is False
+    async with database.session() as session:
+        await request_cancel(session, claim.execution_id)
+        await session.commit()
+    async with Lease(database, claim, lease_seconds=30, heartbeat_seconds=0.05) as lease:
+        await asyncio.wait_for(lease.cancel_requested.wait(), WAIT_SECONDS)
 
 
 async def test_a_holder_that_stopped_heartbeating_is_fenced_out(

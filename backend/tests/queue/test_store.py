@@ -15,13 +15,14 @@ from crewloom.models import QueuedExecution
 from crewloom.queue import (
     Claim,
     LeaseLost,
-    claimable_count,
+    claim_batch,
     enqueue,
     fence,
     reap,
     release,
     request_cancel,
 )
+from crewloom.queue.store import queued_count
 from tests.queue.conftest import TenantFactory, claim_now, enqueue_many, reap_now
 from tests.queue.recording import RecordingHooks, hook_calls_of
 
@@ -86,8 +87,6 @@ async def test_a_tenant_at_its_limit_waits_while_others_are_served(
 
     first, second = await claim_now(database, limit=2), await claim_now(database, limit=2)
     assert await claim_now(database, limit=2) is None
-    async with database.session() as session:
-        assert await claimable_count(session, max_running_per_tenant=2, up_to=10) == 0
 
     (other_execution,) = await enqueue_many(database, other, 1)
     served = await claim_now(database, limit=2)
@@ -126,6 +125,76 @@ async def test_concurrent_claimers_never_exceed_the_limit_nor_share_an_execution
     assert await running_per_tenant(database) == Counter(dict.fromkeys(tenants, 3))
 
 
+async def claim_many(database: Database, count: int, *, limit: int = 100) -> list[Claim]:
+    async with database.session() as session:
+        claims = await claim_batch(session, owner="test", lease_seconds=30, max_running_per_tenant=limit, limit=count)
+        await session.commit()
+    return claims
+
+
+async def test_a_batch_takes_turns_across_tenants_oldest_first(database: Database, make_tenants: TenantFactory) -> None:
+    busy, small, middle = await make_tenants(3)
+    busy_executions = await enqueue_many(database, busy, 30)
+    small_executions = await enqueue_many(database, small, 1)
+    middle_executions = await enqueue_many(database, middle, 5)
+
+    claims = await claim_many(database, 7)
+
+    tenants = [claim.tenant_id for claim in claims]
+    # Every tenant's first, then every tenant's second, in the same order of tenants; the small one has no second.
+    assert set(tenants[:3]) == {busy, small, middle}
+    assert tenants[3:5] == [tenant for tenant in tenants[:3] if tenant != small]
+    assert tenants[5:7] == tenants[3:5]
+    assert [c.execution_id for c in claims if c.tenant_id == busy] == busy_executions[:3]
+    assert [c.execution_id for c in claims if c.tenant_id == middle] == middle_executions[:3]
+    assert [c.execution_id for c in claims if c.tenant_id == small] == small_executions
+    assert all(c.lease_token == 1 and c.claims == 1 and c.cancel_requested is False for c in claims)
+
+
+async def test_a_batch_gives_no_tenant_more_than_its_room_below_the_limit(
+    database: Database, make_tenants: TenantFactory
+) -> None:
+    busy, other = await make_tenants(2)
+    await enqueue_many(database, busy, 10)
+    await enqueue_many(database, other, 10)
+    assert await claim_now(database, limit=3) is not None
+
+    claims = await claim_many(database, 10, limit=3)
+
+    assert len(claims) == 5
+    assert await running_per_tenant(database) == Counter({busy: 3, other: 3})
+    assert await claim_many(database, 10, limit=3) == []
+
+
+async def test_the_next_batch_starts_with_the_tenants_the_last_one_left_out(
+    database: Database, make_tenants: TenantFactory
+) -> None:
+    tenants = await make_tenants(3)
+    for tenant in tenants:
+        await enqueue_many(database, tenant, 4)
+
+    first = [claim.tenant_id for claim in await claim_many(database, 2)]
+    second = [claim.tenant_id for claim in await claim_many(database, 3)]
+
+    (left_out,) = set(tenants) - set(first)
+    assert second == [left_out, *first]
+
+
+async def test_concurrent_batches_never_exceed_the_limit_nor_share_an_execution(
+    database: Database, make_tenants: TenantFactory
+) -> None:
+    tenants = await make_tenants(3)
+    for tenant in tenants:
+        await enqueue_many(database, tenant, 8)
+
+    results = await asyncio.gather(*(claim_many(database, 4, limit=5) for _ in range(6)))
+
+    claimed = [c for result in results for c in result]
+    assert len(claimed) == 15
+    assert len({c.execution_id for c in claimed}) == 15
+    assert await running_per_tenant(database) == Counter(dict.fromkeys(tenants, 5))
+
+
 async def test_enqueueing_twice_queues_once(database: Database, make_tenants: TenantFactory) -> None:
     (tenant,) = await make_tenants(1)
     execution_id = uuid.uuid4()
@@ -133,7 +202,7 @@ async def test_enqueueing_twice_queues_once(database: Database, make_tenants: Te
         await enqueue(session, tenant_id=tenant, execution_id=execution_id)
         await enqueue(session, tenant_id=tenant, execution_id=execution_id)
         await session.commit()
-        assert await claimable_count(session, max_running_per_tenant=10, up_to=10) == 1
+        assert await queued_count(session) == 1
 
 
 async def test_enqueue_commits_with_the_callers_transaction(database: Database, make_tenants: TenantFactory) -> None:

@@ -3,6 +3,7 @@
 
 from crewloom.queue.celery_app import CeleryDispatcher
 from crewloom.queue.celery_worker import HooksFactory, RunnerFactory, start_worker
+from crewloom.queue.claims import claim_batch, claim_next
 from crewloom.queue.lease import Lease
 from crewloom.queue.local import LocalDispatcher
 from crewloom.queue.running import Dispatcher, ExecutionRunner
@@ -10,8 +11,6 @@ from crewloom.queue.store import (
     Claim,
     ExecutionHooks,
     LeaseLost,
-    claim_next,
-    claimable_count,
     enqueue,
     fence,
     fence_many,
@@ -32,8 +31,8 @@ __all__ = [
     "LeaseLost",
     "LocalDispatcher",
     "RunnerFactory",
+    "claim_batch",
     "claim_next",
-    "claimable_count",
     "enqueue",
     "fence",
     "fence_many",

@@ -76,11 +76,15 @@ class CeleryDispatcher:
             socket_timeout=BROKER_TIMEOUT_SECONDS,
             retry=Retry(NoBackoff(), 0),
         )
+        self._wake_wanted = False
+        self._waking: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         """Nothing to start: the broker is connected on first use."""
 
     async def stop(self) -> None:
+        if self._waking is not None:
+            await self._waking
         await self._redis.aclose()
         await asyncio.to_thread(self._app.close)
 
@@ -92,9 +96,18 @@ class CeleryDispatcher:
             raise ServiceUnavailable("the execution queue (Redis) is unreachable") from exc
 
     async def submitted(self) -> None:
-        try:
-            async with asyncio.timeout(_SEND_TIMEOUT_SECONDS):
-                await asyncio.to_thread(send_run_next, self._app)
-        except Exception as exc:
-            # The execution is queued in PostgreSQL already: a worker's sweep finds it.
-            logger.warning("could not wake a worker through Redis (%r); the next sweep picks the execution up", exc)
+        """Have a wake-up sent after this call. Submissions that come while one is on its way share the next one:
+        a worker that wakes claims all it has room for, and passes the baton when more is waiting."""
+        self._wake_wanted = True
+        if self._waking is None or self._waking.done():
+            self._waking = asyncio.create_task(self._send_wanted(), name="wake workers")
+
+    async def _send_wanted(self) -> None:
+        while self._wake_wanted:
+            self._wake_wanted = False
+            try:
+                async with asyncio.timeout(_SEND_TIMEOUT_SECONDS):
+                    await asyncio.to_thread(send_run_next, self._app)
+            except Exception as exc:
+                # The execution is queued in PostgreSQL already: a worker's sweep finds it.
+                logger.warning("could not wake a worker through Redis (%r); the next sweep picks the execution up", exc)

@@ -1,5 +1,5 @@
-"""A Celery worker process that runs executions: Celery's threads take "run next" messages, and one
-asyncio event loop in a background thread runs the executions themselves, with one database pool."""
+"""A Celery worker process that runs executions: Celery's thread takes "run next" messages, and one asyncio event
+loop in a background thread claims and runs the executions themselves, with one database pool."""
 
 from __future__ import annotations
 
@@ -20,13 +20,8 @@ from crewloom.db.engine import Database
 from crewloom.kit.heap import freeze_startup_heap
 from crewloom.queue.celery_app import RUN_NEXT_TASK, build_celery_app, send_run_next
 from crewloom.queue.process_runs import ProcessRuns
-from crewloom.queue.running import (
-    ExecutionRunner,
-    claim_one,
-    count_claimable,
-    lease_owner,
-    reap_expired,
-)
+from crewloom.queue.pump import ClaimPump
+from crewloom.queue.running import ExecutionRunner, lease_owner, reap_expired
 from crewloom.queue.store import ExecutionHooks
 
 logger = logging.getLogger(__name__)
@@ -40,7 +35,7 @@ _LOOP_STOP_SECONDS = 10.0
 
 class _ExecutionLoop:
     """The executions side of one worker process. Every coroutine runs on its one event loop, which owns
-    the database pool; Celery's threads only wait for their run to end."""
+    the database pool; Celery's thread only waits for its message's claim."""
 
     def __init__(
         self,
@@ -62,8 +57,8 @@ class _ExecutionLoop:
         self._thread = threading.Thread(target=self._loop.run_forever, name="crewloom-executions", daemon=True)
         self._database: Database | None = None
         self._runs: ProcessRuns | None = None
-        self._maintenance: asyncio.Task[None] | None = None
-        self._stopping = False
+        self._pump: ClaimPump | None = None
+        self._tasks: list[asyncio.Task[None]] = []
         self._draining: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -89,18 +84,19 @@ class _ExecutionLoop:
         self._loop.call_soon_threadsafe(self._drain)
 
     def _drain(self) -> None:
-        if self._stopping or self._runs is None:
+        if self._runs is None or self._pump is None or self._pump.stopping:
             return
-        self._stopping = True
+        self._pump.stop()
         self._draining = asyncio.create_task(self._runs.drain(self._settings.shutdown_seconds), name="drain")
 
     def run_next(self) -> None:
-        """The body of a "run next" task: claim the fairest execution, run it, and pass the baton on
-        when more is waiting."""
+        """The body of a "run next" task: once this process has room, claim all it has room for, and pass the
+        baton on when more may be waiting. A message is held while the process is full, so that a busy worker
+        keeps none that an idle one could take."""
         try:
-            more_waiting = self._call(self._run_next())
+            more_waiting = self._call(self._take_turn())
         except Exception:
-            logger.warning("could not claim an execution; the next sweep tries again", exc_info=True)
+            logger.warning("could not claim executions; the next sweep tries again", exc_info=True)
             return
         if more_waiting:
             self._wake_workers(1)
@@ -126,42 +122,50 @@ class _ExecutionLoop:
             max_overflow=self._settings.database_max_overflow,
         )
         self._runs = ProcessRuns(self._database, self._settings, self._runner_factory(self._database, self._settings))
-        hooks = self._hooks_factory(self._settings)
-        self._maintenance = asyncio.create_task(self._maintain(self._database, hooks), name="reaper and sweep")
+        # The pump's own sweep claims what is queued without a message: nothing waits forever for a message lost
+        # to a Redis outage.
+        self._pump = ClaimPump(
+            self._database, self._settings, self._runs, owner=self._owner, concurrency=self._concurrency
+        )
+        self._tasks = [
+            asyncio.create_task(self._pump.run(), name="claims"),
+            asyncio.create_task(self._reap(self._database, self._hooks_factory(self._settings)), name="reaper"),
+        ]
 
     async def _close(self) -> None:
         if self._draining is not None:
             await self._draining
-        if self._maintenance is not None:
-            self._maintenance.cancel()
-            await asyncio.gather(self._maintenance, return_exceptions=True)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
         if self._database is not None:
             await self._database.dispose()
 
-    async def _run_next(self) -> bool:
-        assert self._database is not None
-        assert self._runs is not None
-        if not self._stopping:
-            claim = await claim_one(self._database, self._settings, self._owner)
-            if claim is None:
+    async def _take_turn(self) -> bool:
+        """Claim for a message once there is room; True when another worker may find more: this process filled
+        its room, or it is stopping (a message taken meanwhile is passed on)."""
+        assert self._pump is not None
+        pump = self._pump
+        while True:
+            await pump.wait_for_room()
+            if pump.stopping:
+                return True
+            claimed, room = await pump.claim()
+            if room and claimed == room:
+                return True
+            if room:
                 return False
-            await asyncio.wait({self._runs.start(claim)})
-        # Stopping, a message taken meanwhile is passed on; and so is an execution handed back.
-        return await count_claimable(self._database, self._settings, up_to=1) > 0
+            # The room went to a claim of the pump's own meanwhile: wait for room again.
 
-    async def _maintain(self, database: Database, hooks: ExecutionHooks) -> None:
-        """Reap expired leases, then wake a worker for each execution that could start and this process
-        has room for: nothing waits forever for a message lost to a Redis outage."""
+    async def _reap(self, database: Database, hooks: ExecutionHooks) -> None:
+        """Settle expired leases every ``reaper_interval_seconds``; what it queues again, this process claims if it
+        has room, and the others at their next claim."""
         while True:
             try:
-                await reap_expired(database, self._settings, hooks)
-                room = 0 if self._stopping or self._runs is None else self._concurrency - len(self._runs)
-                wanted = await count_claimable(database, self._settings, up_to=room)
+                if await reap_expired(database, self._settings, hooks) and self._pump is not None:
+                    self._pump.wake()
             except Exception:
-                logger.warning("the reaper and sweep could not run; trying again", exc_info=True)
-                wanted = 0
-            if wanted:
-                await asyncio.to_thread(self._wake_workers, wanted)
+                logger.warning("the reaper could not run; trying again", exc_info=True)
             await asyncio.sleep(self._settings.reaper_interval_seconds)
 
 
@@ -204,7 +208,8 @@ def start_worker(
         worker = app.Worker(
             hostname=name,
             pool="threads",
-            concurrency=concurrency,
+            # Messages only ask for claims, which the execution loop makes; runs take no Celery thread.
+            concurrency=1,
             loglevel="INFO",
             without_gossip=True,
             without_mingle=True,

@@ -50,8 +50,12 @@ class Lease:
         self._task: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> Lease:
-        # The first beat before the run starts, so a cancellation asked before this claim shows at once.
-        await self._beat_safely()
+        if self.claim.cancel_requested is None:
+            # Nothing known of the claim: a first beat before the run starts, so a cancellation asked already
+            # shows at once. A claim just made says so itself, which saves a transaction per run.
+            await self._beat_safely()
+        elif self.claim.cancel_requested:
+            self.cancel_requested.set()
         if not self.lost.is_set():
             self._task = asyncio.create_task(self._heartbeat(), name=f"lease {self.claim.execution_id}")
         return self

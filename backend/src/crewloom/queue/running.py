@@ -1,5 +1,5 @@
-"""What every dispatcher does with the queue: claim one execution, run it under a lease, reap expired
-leases, and count what could start. Each step runs in its own short transaction."""
+"""What every dispatcher does with the queue: claim executions, run each under a lease, and reap expired
+leases. Each step runs in its own short transaction."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from crewloom.config import Settings
 from crewloom.db.engine import Database
 from crewloom.observability.metrics import queue_waited
 from crewloom.observability.tracing import execution_span
+from crewloom.queue.claims import claim_batch
 from crewloom.queue.lease import Lease
-from crewloom.queue.store import Claim, ExecutionHooks, claim_next, claimable_count, expire_lease, reap
+from crewloom.queue.store import Claim, ExecutionHooks, expire_lease, reap
 
 logger = logging.getLogger(__name__)
 
@@ -46,18 +47,21 @@ def lease_owner(node: str | None = None) -> str:
     return f"{node or 'local@' + socket.gethostname()}:{os.getpid()}"
 
 
-async def claim_one(database: Database, settings: Settings, owner: str) -> Claim | None:
+async def claim_up_to(database: Database, settings: Settings, owner: str, limit: int) -> list[Claim]:
+    """Up to ``limit`` executions claimed fairly for ``owner``, in one transaction."""
     async with database.session() as session:
-        claim = await claim_next(
+        claims = await claim_batch(
             session,
             owner=owner,
             lease_seconds=settings.lease_seconds,
             max_running_per_tenant=settings.max_running_per_tenant,
+            limit=limit,
         )
         await session.commit()
-    if claim is not None and claim.claims == 1:
-        queue_waited(claim.waited_seconds)
-    return claim
+    for claim in claims:
+        if claim.claims == 1:
+            queue_waited(claim.waited_seconds)
+    return claims
 
 
 async def run_claimed(
@@ -103,8 +107,3 @@ async def reap_expired(database: Database, settings: Settings, hooks: ExecutionH
         total += settled
         if settled == 0:
             return total
-
-
-async def count_claimable(database: Database, settings: Settings, *, up_to: int) -> int:
-    async with database.session() as session:
-        return await claimable_count(session, max_running_per_tenant=settings.max_running_per_tenant, up_to=up_to)

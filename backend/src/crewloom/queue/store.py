@@ -1,6 +1,6 @@
-"""The execution queue in ``public.execution_queue``: fair claims, fencing tokens, cancellation and the
-reaper. Every function works in the caller's session and never commits, so queueing an execution
-commits together with the execution row itself."""
+"""The execution queue in ``public.execution_queue``: queueing, fencing tokens, cancellation and the reaper
+(fair claims are in ``claims``). Every function works in the caller's session and never commits, so queueing
+an execution commits together with the execution row itself."""
 
 from __future__ import annotations
 
@@ -8,14 +8,12 @@ import logging
 import uuid
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Literal, Protocol
 
-from sqlalchemy import CTE, ScalarSelect, Table, delete, func, select, tuple_, update
+from sqlalchemy import Table, delete, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crewloom.models.dispatch_turn import DispatchTurn
 from crewloom.models.execution_queue import QueuedExecution
 
 logger = logging.getLogger(__name__)
@@ -24,13 +22,6 @@ QUEUED = "queued"
 RUNNING = "running"
 
 _queue: Table = QueuedExecution.__table__  # type: ignore[assignment]
-_turns: Table = DispatchTurn.__table__  # type: ignore[assignment]
-
-# Serialises claims across every process sharing the database, so the per-tenant limit holds; any
-# fixed number does, as long as nothing else in the database takes the same advisory lock.
-_CLAIM_LOCK_KEY = 0x63726577_6C6F6F6D
-# A claim that races a cancellation deleting its pick simply picks again.
-_CLAIM_PICKS = 3
 
 
 @dataclass(frozen=True)
@@ -45,6 +36,9 @@ class Claim:
     waited_seconds: float = 0.0
     # The trace the run continues (the W3C headers stored when it was queued), if it was traced.
     trace_context: Mapping[str, str] | None = field(default=None, compare=False)
+    # Whether a cancellation was asked when it was claimed; None when not known (a claim made by hand), which
+    # has the lease read it before the run starts.
+    cancel_requested: bool | None = field(default=None, compare=False)
 
 
 class LeaseLost(Exception):
@@ -91,131 +85,6 @@ async def enqueue(
         .on_conflict_do_nothing(index_elements=[_queue.c.execution_id])
     )
     await session.execute(statement)
-
-
-def _queued_tenants() -> CTE:
-    """Every tenant with queued work, found by skipping from one tenant to the next along the
-    ``(tenant_id, state)`` index: its cost grows with the tenants waiting, not with the queue's depth."""
-    first = select(_queue.c.tenant_id).where(_queue.c.state == QUEUED).order_by(_queue.c.tenant_id).limit(1)
-    tenants = first.cte("queued_tenants", recursive=True)
-    later = _queue.alias("later")
-    following = (
-        select(later.c.tenant_id)
-        .where(later.c.state == QUEUED, later.c.tenant_id > tenants.c.tenant_id)
-        .order_by(later.c.tenant_id)
-        .limit(1)
-        .scalar_subquery()
-    )
-    return tenants.union_all(select(following.label("tenant_id")).where(tenants.c.tenant_id.is_not(None)))
-
-
-def _count_in_state(tenants: CTE, state: str, *, up_to: int) -> ScalarSelect[int]:
-    """How many executions of each of ``tenants`` are in ``state``, counting no further than ``up_to``."""
-    rows = _queue.alias(f"{state}_rows")
-    matching = (
-        select(rows.c.execution_id)
-        .where(rows.c.tenant_id == tenants.c.tenant_id, rows.c.state == state)
-        .limit(up_to)
-        .correlate(tenants)
-    )
-    return select(func.count()).select_from(matching.subquery()).scalar_subquery()
-
-
-async def _fairest_queued(session: AsyncSession, max_running_per_tenant: int) -> uuid.UUID | None:
-    """The oldest queued execution of the tenant that has waited longest for a claim (never-claimed
-    tenants first), among tenants below their running limit."""
-    tenants = _queued_tenants()
-    tenant = (
-        select(tenants.c.tenant_id)
-        .outerjoin(_turns, _turns.c.tenant_id == tenants.c.tenant_id)
-        .where(
-            tenants.c.tenant_id.is_not(None),
-            _count_in_state(tenants, RUNNING, up_to=max_running_per_tenant) < max_running_per_tenant,
-        )
-        .order_by(_turns.c.last_claimed_at.asc().nulls_first(), tenants.c.tenant_id)
-        .limit(1)
-        .scalar_subquery()
-    )
-    oldest = (
-        select(_queue.c.execution_id)
-        .where(_queue.c.tenant_id == tenant, _queue.c.state == QUEUED)
-        .order_by(_queue.c.enqueued_at, _queue.c.execution_id)
-        .limit(1)
-    )
-    execution_id: uuid.UUID | None = (await session.execute(oldest)).scalar_one_or_none()
-    return execution_id
-
-
-async def claim_next(
-    session: AsyncSession, *, owner: str, lease_seconds: float, max_running_per_tenant: int
-) -> Claim | None:
-    """Claim the fairest queued execution for ``owner``, or None when nothing may start now.
-
-    Claims are serialised by a transaction-level advisory lock held until the caller's transaction ends,
-    so commit at once."""
-    await session.execute(select(func.pg_advisory_xact_lock(_CLAIM_LOCK_KEY)))
-    for _ in range(_CLAIM_PICKS):
-        execution_id = await _fairest_queued(session, max_running_per_tenant)
-        if execution_id is None:
-            return None
-        claimed = (
-            await session.execute(
-                update(_queue)
-                .where(_queue.c.execution_id == execution_id, _queue.c.state == QUEUED)
-                .values(
-                    state=RUNNING,
-                    lease_token=_queue.c.lease_token + 1,
-                    claims=_queue.c.claims + 1,
-                    lease_owner=owner[:200],
-                    lease_expires_at=func.clock_timestamp() + timedelta(seconds=lease_seconds),
-                )
-                .returning(
-                    _queue.c.tenant_id,
-                    _queue.c.lease_token,
-                    _queue.c.claims,
-                    func.extract("epoch", func.clock_timestamp() - _queue.c.enqueued_at).label("waited"),
-                    _queue.c.trace_context,
-                )
-            )
-        ).one_or_none()
-        if claimed is None:
-            continue
-        turn = insert(_turns).values(tenant_id=claimed.tenant_id, last_claimed_at=func.clock_timestamp())
-        await session.execute(
-            turn.on_conflict_do_update(
-                index_elements=[_turns.c.tenant_id], set_={"last_claimed_at": turn.excluded.last_claimed_at}
-            )
-        )
-        return Claim(
-            execution_id=execution_id,
-            tenant_id=claimed.tenant_id,
-            lease_token=claimed.lease_token,
-            claims=claimed.claims,
-            waited_seconds=float(claimed.waited),
-            trace_context=claimed.trace_context,
-        )
-    return None
-
-
-async def claimable_count(session: AsyncSession, *, max_running_per_tenant: int, up_to: int) -> int:
-    """How many queued executions could be claimed right now given each tenant's running limit, counting
-    no further than ``up_to`` (what the caller has room for)."""
-    if up_to <= 0:
-        return 0
-    tenants = _queued_tenants()
-    running = _count_in_state(tenants, RUNNING, up_to=max_running_per_tenant)
-    per_tenant = (
-        select(
-            func.least(
-                _count_in_state(tenants, QUEUED, up_to=up_to),
-                func.greatest(max_running_per_tenant - running, 0),
-            ).label("claimable")
-        )
-        .where(tenants.c.tenant_id.is_not(None))
-        .subquery()
-    )
-    total = (await session.execute(select(func.coalesce(func.sum(per_tenant.c.claimable), 0)))).scalar_one()
-    return min(int(total), up_to)
 
 
 async def queued_count(session: AsyncSession) -> int:

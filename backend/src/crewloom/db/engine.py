@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
+from typing import Any
 
-from sqlalchemy import make_url
+from sqlalchemy import event, exc, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from crewloom.models.base import TENANT_SCHEMA
 
 _TENANT_BIND_CACHE_SIZE = 2048
+# A pooled connection idle for longer is pinged before it is handed out (the server may have restarted meanwhile).
+# Pinging at every checkout, as pool_pre_ping does, costs three round trips per transaction with asyncpg.
+PING_AFTER_IDLE_SECONDS = 1.0
+_CHECKED_IN_AT = "crewloom_checked_in_at"
 
 
 def async_url(url: str) -> str:
@@ -21,11 +28,17 @@ def async_url(url: str) -> str:
 
 
 class Database:
-    def __init__(self, url: str, *, pool_size: int = 10, max_overflow: int = 10) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        pool_size: int = 10,
+        max_overflow: int = 10,
+        ping_after_idle_seconds: float = PING_AFTER_IDLE_SECONDS,
+    ) -> None:
         self.url = async_url(url)
-        self.engine: AsyncEngine = create_async_engine(
-            self.url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True
-        )
+        self.engine: AsyncEngine = create_async_engine(self.url, pool_size=pool_size, max_overflow=max_overflow)
+        _ping_idle_connections(self.engine, ping_after_idle_seconds)
         # A pooled connection seen without transactions: each statement commits by itself.
         self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         self._tenant_binds: OrderedDict[str, AsyncEngine] = OrderedDict()
@@ -54,6 +67,29 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def _ping_idle_connections(engine: AsyncEngine, idle_seconds: float) -> None:
+    """Ping a connection that sat in the pool for more than ``idle_seconds`` before handing it out; one that does not
+    answer is replaced. A connection the server dropped while in use fails its statement, and the pool replaces
+    every connection as old as it at their next checkout."""
+    pool = engine.sync_engine.pool
+    dialect = engine.sync_engine.dialect
+
+    @event.listens_for(pool, "checkin")
+    def remember_checkin(_connection: Any, record: ConnectionPoolEntry) -> None:
+        record.info[_CHECKED_IN_AT] = time.monotonic()
+
+    @event.listens_for(pool, "checkout")
+    def ping_if_idle(connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+        # A new connection has no check-in yet: it needs no ping.
+        checked_in_at = record.info.get(_CHECKED_IN_AT)
+        if checked_in_at is None or time.monotonic() - checked_in_at <= idle_seconds:
+            return
+        try:
+            dialect.do_ping(connection)
+        except Exception as error:
+            raise exc.DisconnectionError(f"a pooled connection no longer answers: {error}") from error
 
 
 async def ensure_database_exists(url: str) -> None:

@@ -12,6 +12,7 @@ export PATH := $(HOME)/.local/bin:$(PATH)
 run: deps ui
 	cd $(BACKEND) && uv run crewloom up
 
+# pytest runs as two processes side by side, the browser tests and the rest: see backend/tests/run_split.sh.
 test: deps services sandbox-tools chromium kubernetes-client ui
 	cd $(BACKEND) && uv run ruff check src tests ../bench
 	cd $(BACKEND) && uv run ruff format --check src tests
@@ -20,7 +21,7 @@ test: deps services sandbox-tools chromium kubernetes-client ui
 	cd $(FRONTEND) && npx tsc --noEmit
 	cd $(FRONTEND) && npx vitest run
 	$(MAKE) --no-print-directory client-check
-	cd $(BACKEND) && uv run pytest
+	$(BACKEND)/tests/run_split.sh
 
 lint: deps
 	cd $(BACKEND) && uv run ruff check src tests ../bench

@@ -139,11 +139,13 @@ class ExecutionRepository:
 
     async def settle_execution(self, execution_id: uuid.UUID, values: Mapping[str, Any]) -> SettledExecution | None:
         """Write an execution's final state; what the metrics count of it, None when it is gone."""
+        # Core, not ORM: nothing in the session needs synchronising, and the ORM's bookkeeping would cost more
+        # than the statement.
         statement = (
-            update(Execution)
-            .where(Execution.id == execution_id)
+            update(_executions)
+            .where(_executions.c.id == execution_id)
             .values(**values)
-            .returning(Execution.kind, Execution.status, Execution.started_at, Execution.finished_at)
+            .returning(_executions.c.kind, _executions.c.status, _executions.c.started_at, _executions.c.finished_at)
         )
         row = (await self._execute(statement)).one_or_none()
         return SettledExecution(row.kind, row.status, row.started_at, row.finished_at) if row is not None else None

@@ -6,7 +6,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import CTE, ScalarSelect, Table, func, select, true, update
+from sqlalchemy import (
+    CTE,
+    Integer,
+    Interval,
+    ScalarSelect,
+    Select,
+    String,
+    Table,
+    bindparam,
+    func,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,7 +32,7 @@ _turns: Table = DispatchTurn.__table__  # type: ignore[assignment]
 
 # Serialises claims across every process sharing the database, so the per-tenant limit holds; any
 # fixed number does, as long as nothing else in the database takes the same advisory lock.
-_CLAIM_LOCK_KEY = 0x63726577_6C6F6F6D
+_CLAIM_LOCK = select(func.pg_advisory_xact_lock(0x63726577_6C6F6F6D))
 # Tenants served in one batch are ordered among themselves by when they were served in it, this far apart.
 _TURN_STEP = timedelta(microseconds=1)
 
@@ -40,20 +53,27 @@ def _queued_tenants() -> CTE:
     return tenants.union_all(select(following.label("tenant_id")).where(tenants.c.tenant_id.is_not(None)))
 
 
-def _running_count(tenants: CTE, *, up_to: int) -> ScalarSelect[int]:
-    """How many executions of each of ``tenants`` are running, counting no further than ``up_to``."""
+# The claim's parameters: the statement is built once, and only these change from one claim to the next.
+_BATCH = bindparam("batch", type_=Integer)
+_MAX_RUNNING = bindparam("max_running", type_=Integer)
+_LEASE = bindparam("lease", type_=Interval)
+_OWNER = bindparam("owner", type_=String)
+
+
+def _running_count(tenants: CTE) -> ScalarSelect[int]:
+    """How many executions of each of ``tenants`` are running, counting no further than the running limit."""
     rows = _queue.alias("running_rows")
     matching = (
         select(rows.c.execution_id)
         .where(rows.c.tenant_id == tenants.c.tenant_id, rows.c.state == RUNNING)
-        .limit(up_to)
+        .limit(_MAX_RUNNING)
         .correlate(tenants)
     )
     return select(func.count()).select_from(matching.subquery()).scalar_subquery()
 
 
-def _fair_picks(limit: int, max_running_per_tenant: int) -> CTE:
-    """Up to ``limit`` queued executions in the order fairness gives them: every tenant's oldest first, the tenant
+def _fair_picks() -> CTE:
+    """Up to ``batch`` queued executions in the order fairness gives them: every tenant's oldest first, the tenant
     that has waited longest for a claim (never-claimed tenants first) ahead, then every tenant's second, and so on;
     a tenant gets no more than its room below the running limit. ``position`` numbers them in that order."""
     tenants = _queued_tenants()
@@ -64,33 +84,24 @@ def _fair_picks(limit: int, max_running_per_tenant: int) -> CTE:
         select(candidates.c.execution_id, func.row_number().over(order_by=oldest_first).label("turn"))
         .where(candidates.c.tenant_id == tenants.c.tenant_id, candidates.c.state == QUEUED)
         .order_by(*oldest_first)
-        .limit(limit)
+        .limit(_BATCH)
         .lateral("per_tenant")
     )
-    room = func.greatest(max_running_per_tenant - _running_count(tenants, up_to=max_running_per_tenant), 0)
+    room = func.greatest(_MAX_RUNNING - _running_count(tenants), 0)
     fairness = (per_tenant.c.turn, _turns.c.last_claimed_at.asc().nulls_first(), tenants.c.tenant_id)
     picks = (
         select(per_tenant.c.execution_id, func.row_number().over(order_by=fairness).label("position"))
         .select_from(tenants.join(per_tenant, true()).outerjoin(_turns, _turns.c.tenant_id == tenants.c.tenant_id))
         .where(tenants.c.tenant_id.is_not(None), per_tenant.c.turn <= room)
         .order_by(*fairness)
-        .limit(limit)
+        .limit(_BATCH)
     )
     return picks.cte("picks")
 
 
-async def claim_batch(
-    session: AsyncSession, *, owner: str, lease_seconds: float, max_running_per_tenant: int, limit: int
-) -> list[Claim]:
-    """Claim up to ``limit`` queued executions for ``owner``, fairly (see ``_fair_picks``), in fairness order;
-    an empty list when nothing may start now. Each claimed tenant's turn moves to the time of its last claim here.
-
-    Claims are serialised by a transaction-level advisory lock held until the caller's transaction ends,
-    so commit at once."""
-    if limit <= 0:
-        return []
-    await session.execute(select(func.pg_advisory_xact_lock(_CLAIM_LOCK_KEY)))
-    picks = _fair_picks(limit, max_running_per_tenant)
+def _claim_statement() -> Select[tuple[object, ...]]:
+    """Claims the fair picks and moves each claimed tenant's turn to the time of its last claim in the batch."""
+    picks = _fair_picks()
     claimed = (
         update(_queue)
         .where(_queue.c.execution_id == picks.c.execution_id, _queue.c.state == QUEUED)
@@ -98,8 +109,8 @@ async def claim_batch(
             state=RUNNING,
             lease_token=_queue.c.lease_token + 1,
             claims=_queue.c.claims + 1,
-            lease_owner=owner[:200],
-            lease_expires_at=func.clock_timestamp() + timedelta(seconds=lease_seconds),
+            lease_owner=_OWNER,
+            lease_expires_at=func.clock_timestamp() + _LEASE,
         )
         .returning(
             _queue.c.execution_id,
@@ -122,7 +133,30 @@ async def claim_batch(
     turns = turns.on_conflict_do_update(
         index_elements=[_turns.c.tenant_id], set_={"last_claimed_at": turns.excluded.last_claimed_at}
     )
-    rows = await session.execute(select(claimed).add_cte(turns.cte("turns")).order_by(claimed.c.position))
+    return select(claimed).add_cte(turns.cte("turns")).order_by(claimed.c.position)
+
+
+_CLAIM = _claim_statement()
+
+
+async def claim_batch(
+    session: AsyncSession, *, owner: str, lease_seconds: float, max_running_per_tenant: int, limit: int
+) -> list[Claim]:
+    """Claim up to ``limit`` queued executions for ``owner``, fairly (see ``_fair_picks``), in fairness order;
+    an empty list when nothing may start now.
+
+    Claims are serialised by a transaction-level advisory lock held until the caller's transaction ends,
+    so commit at once."""
+    if limit <= 0:
+        return []
+    await session.execute(_CLAIM_LOCK)
+    parameters = {
+        "batch": limit,
+        "max_running": max_running_per_tenant,
+        "lease": timedelta(seconds=lease_seconds),
+        "owner": owner[:200],
+    }
+    rows = await session.execute(_CLAIM, parameters)
     return [
         Claim(
             execution_id=row.execution_id,

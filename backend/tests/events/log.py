@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from crewloom.events import HEARTBEAT_FRAME, EventBus, StoredEvent, follow
+from crewloom.kit.shutdown import ShutdownNotice
 
 # Bounds every wait of these tests, so that a stream that never ends fails the test instead of hanging it.
 WAIT_SECONDS = 30.0
@@ -79,6 +80,7 @@ def following(
     *,
     heartbeat_seconds: float = 60.0,
     poll_seconds: float = 60.0,
+    stopping: ShutdownNotice | None = None,
 ) -> AsyncGenerator[str]:
     return follow(
         execution_id,
@@ -87,6 +89,7 @@ def following(
         bus=bus,
         heartbeat_seconds=heartbeat_seconds,
         poll_seconds=poll_seconds,
+        stopping=stopping,
     )
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from crewloom.errors import BadRequest
 from crewloom.events import HEARTBEAT_FRAME, EventBus, parse_last_event_id
+from crewloom.kit.shutdown import ShutdownNotice
 from tests.events.conftest import BusFactory
 from tests.events.log import EventLog, collect, event_ids, following, produce, split_frames
 
@@ -59,6 +60,25 @@ async def test_events_that_arrive_together_go_out_as_one_chunk(
     chunks = await collect(frames)
     assert len(chunks) == 1
     assert event_ids(chunks) == [2, 3, 4]
+
+
+async def test_a_stopping_server_ends_waiting_streams_at_once_with_a_reconnect_hint(
+    bus: EventBus, log: EventLog, execution_id: uuid.UUID
+) -> None:
+    await bus.publish(execution_id, [log.append("run_started")])
+    stopping = ShutdownNotice()
+    frames = following(execution_id, 0, log, bus, stopping=stopping)
+    assert event_ids([await anext(frames)]) == [1]
+    rest = asyncio.create_task(collect(frames))
+    await asyncio.sleep(0.05)
+
+    stopping.begin(30)
+    bus.wake_followers()
+
+    chunks = await asyncio.wait_for(rest, 5)
+    assert len(chunks) == 1
+    assert chunks[0].startswith(": reconnect")
+    assert "\nretry: " in chunks[0]
 
 
 async def test_a_trimmed_stream_is_filled_from_the_log(

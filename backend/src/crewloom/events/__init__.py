@@ -13,7 +13,6 @@ from crewloom.events.sse import (
     follow,
     parse_last_event_id,
     reconnect_frame,
-    until_shutdown,
 )
 
 
@@ -44,5 +43,4 @@ __all__ = [
     "reconnect_frame",
     "redact",
     "to_record",
-    "until_shutdown",
 ]

@@ -49,4 +49,9 @@ class EventBus(Protocol):
 
     def subscribe(self, execution_id: uuid.UUID) -> Subscription: ...
 
+    def wake_followers(self) -> None:
+        """Every subscriber waiting in ``next`` returns now (with what it has, perhaps nothing): they look at
+        whether to go on, as when the process is stopping."""
+        ...
+
     async def close(self) -> None: ...

@@ -43,6 +43,10 @@ class Feed:
             return
         if len(self._events) > self._capacity:
             del self._events[: len(self._events) - self._capacity]
+        self.wake()
+
+    def wake(self) -> None:
+        """Whoever waits for this feed looks again now, whether or not something arrived."""
         self._arrived.set()
         self._arrived = asyncio.Event()
 
@@ -89,6 +93,10 @@ class Feeds:
         feed = self._by_execution.get(execution_id)
         if feed is not None and feed.subscribers == 0 and not feed.held:
             del self._by_execution[execution_id]
+
+    def wake_all(self) -> None:
+        for feed in self._by_execution.values():
+            feed.wake()
 
     def clear(self) -> None:
         self._by_execution.clear()

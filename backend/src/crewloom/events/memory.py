@@ -46,6 +46,9 @@ class MemoryEventBus:
     def subscribe(self, execution_id: uuid.UUID) -> FeedSubscription:
         return FeedSubscription(self._feeds, execution_id)
 
+    def wake_followers(self) -> None:
+        self._feeds.wake_all()
+
     async def close(self) -> None:
         for expiry in self._expiries.values():
             expiry.cancel()

@@ -129,6 +129,9 @@ class RedisEventBus:
     def subscribe(self, execution_id: uuid.UUID) -> FeedSubscription:
         return FeedSubscription(self._feeds, execution_id, on_first_read=self._feed_ready)
 
+    def wake_followers(self) -> None:
+        self._feeds.wake_all()
+
     async def close(self) -> None:
         tasks = [task for task in (self._reader_task, self._waker) if task is not None]
         for task in tasks:

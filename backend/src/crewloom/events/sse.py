@@ -3,8 +3,6 @@ event exactly once and in id order, until the terminal event."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import random
 import re
 import time
@@ -47,8 +45,17 @@ def parse_last_event_id(header: str | None, query: str | None) -> int:
 
 
 class _Follower:
-    def __init__(self, load_after: LoadAfter, after: int, *, heartbeat_seconds: float, poll_seconds: float) -> None:
+    def __init__(
+        self,
+        load_after: LoadAfter,
+        after: int,
+        *,
+        heartbeat_seconds: float,
+        poll_seconds: float,
+        stopping: ShutdownNotice | None,
+    ) -> None:
         self._load_after = load_after
+        self._stopping = stopping
         self._heartbeat_seconds = heartbeat_seconds
         self._poll_seconds = poll_seconds
         self._poll_interval = poll_seconds
@@ -112,6 +119,10 @@ class _Follower:
 
     async def live(self, subscription: Subscription) -> AsyncIterator[str]:
         while not self.ended:
+            if self._stopping is not None and self._stopping.begun:
+                # The client resumes after the last event it received, on this replica or another.
+                yield reconnect_frame()
+                return
             now = time.monotonic()
             wait = min(self._checked_at + self._poll_interval, self._framed_at + self._heartbeat_seconds) - now
             events = await subscription.next(self.last, max(wait, 0.0))
@@ -145,15 +156,20 @@ async def follow(
     bus: EventBus,
     heartbeat_seconds: float,
     poll_seconds: float = 1.0,
+    stopping: ShutdownNotice | None = None,
 ) -> AsyncGenerator[str]:
     """The SSE frames of an execution's events with ids above ``after``, ending with its terminal event; each
-    chunk holds the frames of the events that arrived together, or a heartbeat.
+    chunk holds the frames of the events that arrived together, or a heartbeat. Once ``stopping`` begins, the
+    stream ends with the reconnect frame at its next look (``bus.wake_followers()`` makes that at once), rather than
+    holding the stopping server until its deadline.
 
     ``load_after(last)`` reads the log: events with an id above ``last`` in order, a page at a time; it
     opens its own short database session, since a follower may stay for hours."""
     if heartbeat_seconds <= 0 or poll_seconds <= 0:
         raise ValueError("heartbeat_seconds and poll_seconds must be positive")
-    follower = _Follower(load_after, after, heartbeat_seconds=heartbeat_seconds, poll_seconds=poll_seconds)
+    follower = _Follower(
+        load_after, after, heartbeat_seconds=heartbeat_seconds, poll_seconds=poll_seconds, stopping=stopping
+    )
     # Subscribed before reading the log, so that nothing published in between goes by unseen.
     async with bus.subscribe(execution_id) as subscription:
         async for chunk in follower.catch_up():
@@ -167,37 +183,3 @@ def reconnect_frame() -> str:
     EventSource reconnects (by itself, with Last-Event-ID, so another replica resumes where this one ended)."""
     delay = random.randint(*_RECONNECT_MILLISECONDS)  # noqa: S311 (spreading, not secrecy)
     return f": reconnect: the server is restarting; resume with Last-Event-ID\nretry: {delay}\n\n"
-
-
-async def until_shutdown(frames: AsyncGenerator[str], notice: ShutdownNotice) -> AsyncGenerator[str]:
-    """The chunks of ``frames`` until it ends, or until ``notice`` begins: then the reconnect frame ends the
-    stream at once, rather than holding the stopping server until its deadline."""
-    stopping = asyncio.ensure_future(notice.wait())
-    following: asyncio.Future[str] | None = None
-    try:
-        while True:
-            following = asyncio.ensure_future(anext(frames))
-            await asyncio.wait({following, stopping}, return_when=asyncio.FIRST_COMPLETED)
-            if not following.done():
-                # A chunk read meanwhile is not lost: the client resumes after the last event it received.
-                await _cancelled(following)
-                yield reconnect_frame()
-                return
-            try:
-                chunk = following.result()
-            except StopAsyncIteration:
-                return
-            yield chunk
-    finally:
-        stopping.cancel()
-        if following is not None:
-            await _cancelled(following)
-        await frames.aclose()
-
-
-async def _cancelled(step: asyncio.Future[str]) -> None:
-    """Cancel a step of a generator and wait until it stopped, so that the generator can be closed."""
-    if not step.done():
-        step.cancel()
-    with contextlib.suppress(asyncio.CancelledError, Exception):
-        await step

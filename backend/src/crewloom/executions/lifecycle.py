@@ -3,6 +3,8 @@ dispatcher that either runs executions here or hands them to workers."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -10,6 +12,8 @@ from fastapi import FastAPI
 
 from crewloom.config import Settings
 from crewloom.db.engine import Database
+from crewloom.events import EventBus
+from crewloom.kit.shutdown import process_shutdown
 
 
 @asynccontextmanager
@@ -33,8 +37,19 @@ async def running_executions(app: FastAPI, settings: Settings, database: Databas
     await dispatcher.start()
     app.state.bus = bus
     app.state.dispatcher = dispatcher
+    ending_streams = asyncio.create_task(_end_streams_on_shutdown(bus), name="end event streams on shutdown")
     try:
         yield
     finally:
+        ending_streams.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await ending_streams
         await dispatcher.stop()
         await bus.close()
+
+
+async def _end_streams_on_shutdown(bus: EventBus) -> None:
+    """Once the process is stopping, every follower waiting for events looks up and ends its stream with a
+    reconnect hint (see ``events.follow``), rather than at its next event or heartbeat."""
+    await process_shutdown.wait()
+    bus.wake_followers()

@@ -17,7 +17,7 @@ from crewloom.db.engine import Database
 from crewloom.engine.graph import Graph
 from crewloom.engine.runtime import InputsInvalid, coerce_inputs
 from crewloom.errors import Conflict, NotFound, Unprocessable
-from crewloom.events import BusUnavailable, EventBus, StoredEvent, follow, until_shutdown
+from crewloom.events import BusUnavailable, EventBus, StoredEvent, follow
 from crewloom.executions.repository import ExecutionRepository
 from crewloom.executions.runner import SETTLED, settle_without_worker
 from crewloom.executions.schemas import (
@@ -260,5 +260,11 @@ def events(
         async with database.session(schema) as session:
             return await ExecutionRepository(session).events_after(execution_id, last)
 
-    frames = follow(execution_id, after, load_after=load_after, bus=bus, heartbeat_seconds=heartbeat_seconds)
-    return until_shutdown(frames, process_shutdown)
+    return follow(
+        execution_id,
+        after,
+        load_after=load_after,
+        bus=bus,
+        heartbeat_seconds=heartbeat_seconds,
+        stopping=process_shutdown,
+    )

@@ -9,6 +9,7 @@ import uuid
 from datetime import datetime
 
 import pytest
+from sqlalchemy import event
 
 from crewloom.db.engine import Database
 from crewloom.models import QueuedExecution
@@ -120,3 +121,36 @@ async def test_a_lease_on_an_execution_that_left_the_queue_is_lost(
         assert lease.lost.is_set()
     async with Lease(database, claim, lease_seconds=30, heartbeat_seconds=0.05) as lease:
         assert not lease.lost.is_set()
+
+
+async def test_the_leases_of_a_process_beat_in_one_statement_and_each_learns_its_own_fate(
+    database: Database, make_tenants: TenantFactory
+) -> None:
+    (tenant,) = await make_tenants(1)
+    await enqueue_many(database, tenant, 2)
+    kept, cancelled = await claim_now(database), await claim_now(database)
+    assert kept is not None
+    assert cancelled is not None
+    beats: list[str] = []
+
+    def seen(_connection: object, _cursor: object, statement: str, parameters: object, *_rest: object) -> None:
+        if statement.startswith("UPDATE public.execution_queue SET lease_expires_at"):
+            beats.append(repr(parameters))
+
+    event.listen(database.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        async with (
+            Lease(database, kept, lease_seconds=30, heartbeat_seconds=0.05) as kept_lease,
+            Lease(database, cancelled, lease_seconds=30, heartbeat_seconds=0.05) as cancelled_lease,
+        ):
+            async with database.session() as session:
+                await request_cancel(session, cancelled.execution_id)
+                await session.commit()
+            await asyncio.wait_for(cancelled_lease.cancel_requested.wait(), WAIT_SECONDS)
+            assert not kept_lease.cancel_requested.is_set()
+            assert not kept_lease.lost.is_set()
+            assert not cancelled_lease.lost.is_set()
+    finally:
+        event.remove(database.engine.sync_engine, "before_cursor_execute", seen)
+    assert beats
+    assert all(str(kept.execution_id) in beat and str(cancelled.execution_id) in beat for beat in beats)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict
 from typing import Any
@@ -64,6 +65,12 @@ class Database:
         """For work of a single statement on public tables, such as finding who a request is: without BEGIN and
         COMMIT, it costs one round trip to the server instead of three."""
         return AsyncSession(bind=self._autocommit, expire_on_commit=False)
+
+    async def open_connections(self, count: int) -> None:
+        """Fill the pool with ``count`` connections now (up to its size), so that a burst of work right after a
+        process starts does not wait for the server to start a backend for each."""
+        connections = await asyncio.gather(*(self.engine.connect().start() for _ in range(count)))
+        await asyncio.gather(*(connection.close() for connection in connections))
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -121,6 +121,8 @@ class _ExecutionLoop:
             pool_size=max(self._settings.database_pool_size, 2 * self._concurrency),
             max_overflow=self._settings.database_max_overflow,
         )
+        # One connection for each run it may start at once, and one for the writer of their events.
+        await self._database.open_connections(self._concurrency + 1)
         self._runs = ProcessRuns(self._database, self._settings, self._runner_factory(self._database, self._settings))
         # The pump's own sweep claims what is queued without a message: nothing waits forever for a message lost
         # to a Redis outage.

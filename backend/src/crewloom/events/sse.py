@@ -3,6 +3,7 @@ event exactly once and in id order, until the terminal event."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 import re
 import time
@@ -176,6 +177,10 @@ async def follow(
             yield chunk
         async for chunk in follower.live(subscription):
             yield chunk
+    if follower.ended:
+        # The other followers of this execution were woken with this one: their last chunks go out before the
+        # work of closing this stream, not after it.
+        await asyncio.sleep(0)
 
 
 def reconnect_frame() -> str:

@@ -320,13 +320,17 @@ def node(node_id: str, node_type: str, config: dict[str, Any]) -> dict[str, Any]
     return {"id": node_id, "type": node_type, "position": {"x": 0, "y": 0}, "config": config}
 
 
-def chain(provider: str, length: int) -> dict[str, Any]:
-    """input -> llm_1 -> ... -> llm_n -> output."""
+def chain(provider: str, length: int, *, first_provider: str | None = None) -> dict[str, Any]:
+    """input -> llm_1 -> ... -> llm_n -> output; ``first_provider`` answers llm_1 when given."""
     llms = [
         node(
             f"llm_{index}",
             "llm",
-            {"provider_id": provider, "model": "mock-1", "prompt": f"Step {index} on {{{{ inputs.topic }}}}"},
+            {
+                "provider_id": first_provider if index == 1 and first_provider else provider,
+                "model": "mock-1",
+                "prompt": f"Step {index} on {{{{ inputs.topic }}}}",
+            },
         )
         for index in range(1, length + 1)
     ]

@@ -29,7 +29,7 @@ from crewloom.executions.schemas import (
     Totals,
 )
 from crewloom.flows.repository import FlowRepository
-from crewloom.flows.service import graph_problems, version_problems
+from crewloom.flows.service import graph_problems, version_graph, version_problems
 from crewloom.kit.ids import new_id
 from crewloom.kit.pagination import Page, PageRequest
 from crewloom.kit.shutdown import process_shutdown
@@ -144,7 +144,6 @@ def _checked_inputs(graph: Graph, inputs: dict[str, Any]) -> dict[str, Any]:
 async def _runnable_graph(session: AsyncSession, graph: dict[str, Any] | FlowVersion, what: str) -> Graph:
     if isinstance(graph, FlowVersion):
         problems = await version_problems(session, graph)
-        graph = graph.graph
     else:
         problems = await graph_problems(session, graph)
     if problems:
@@ -157,7 +156,7 @@ async def _runnable_graph(session: AsyncSession, graph: dict[str, Any] | FlowVer
                 for problem in problems
             ]
         )
-    return Graph.model_validate(graph)
+    return version_graph(graph) if isinstance(graph, FlowVersion) else Graph.model_validate(graph)
 
 
 async def start_flow(session: AsyncSession, principal: Principal, flow: Flow, payload: ExecuteIn) -> Execution:

@@ -36,6 +36,7 @@ from crewloom.flows.schemas import (
 )
 from crewloom.kit.ids import new_id
 from crewloom.kit.pagination import Page, PageRequest
+from crewloom.kit.remembered import Remembered
 from crewloom.kit.resources import ResourceQuery
 from crewloom.models import Flow, FlowVersion
 from crewloom.models.base import utcnow
@@ -43,16 +44,25 @@ from crewloom.models.base import utcnow
 _RESOURCE = "flow"
 
 
-# Versions whose problems are remembered, oldest dropped first.
-_CHECKED_VERSIONS = 512
-_checked_versions: dict[tuple[uuid.UUID, KnownReferences], tuple[Problem, ...]] = {}
+# What never changes about a saved version, remembered for the versions seen last: its problems for each set of the
+# objects it names that still exist, those names, and its graph parsed. A run of a large flow neither walks nor
+# parses nor checks its graph again.
+_VERSIONS_REMEMBERED = 512
+_checked_versions: Remembered[tuple[uuid.UUID, KnownReferences], tuple[Problem, ...]] = Remembered(_VERSIONS_REMEMBERED)
+_named_by_versions: Remembered[uuid.UUID, dict[str, set[uuid.UUID]]] = Remembered(_VERSIONS_REMEMBERED)
+_parsed_versions: Remembered[uuid.UUID, Graph] = Remembered(_VERSIONS_REMEMBERED)
 
 
-async def _known_references(session: AsyncSession, graph: dict[str, Any]) -> KnownReferences:
-    """Which of the ids the graph names exist in the session's tenant; only those are looked up."""
+def _named(graph: dict[str, Any]) -> dict[str, set[uuid.UUID]]:
+    """The ids the graph names, by kind."""
     wanted: dict[str, set[uuid.UUID]] = defaultdict(set)
     for reference in validation.references(graph):
         wanted[reference.kind].add(reference.id)
+    return wanted
+
+
+async def _known_references(session: AsyncSession, wanted: dict[str, set[uuid.UUID]]) -> KnownReferences:
+    """Which of the ids a graph names exist in the session's tenant; only those are looked up."""
     return KnownReferences(
         agents=frozenset(await existing_ids(session, "agent", wanted["agent"])),
         crews=frozenset(await existing_ids(session, "crew", wanted["crew"])),
@@ -63,21 +73,20 @@ async def _known_references(session: AsyncSession, graph: dict[str, Any]) -> Kno
 
 async def graph_problems(session: AsyncSession, graph: dict[str, Any]) -> list[Problem]:
     """Every problem of ``graph`` in the session's tenant."""
-    return validation.validate(graph, await _known_references(session, graph))
+    return validation.validate(graph, await _known_references(session, _named(graph)))
 
 
 async def version_problems(session: AsyncSession, version: FlowVersion) -> list[Problem]:
     """Every problem of a saved version. Its graph never changes, so they depend only on which of the objects
     it names still exist: checked once per such set, not at every run of a large flow."""
-    known = await _known_references(session, version.graph)
-    key = (version.id, known)
-    problems = _checked_versions.get(key)
-    if problems is None:
-        problems = tuple(validation.validate(version.graph, known))
-        if len(_checked_versions) >= _CHECKED_VERSIONS:
-            del _checked_versions[next(iter(_checked_versions))]
-        _checked_versions[key] = problems
+    known = await _known_references(session, _named_by_versions.get(version.id, lambda: _named(version.graph)))
+    problems = _checked_versions.get((version.id, known), lambda: tuple(validation.validate(version.graph, known)))
     return [problem.model_copy() for problem in problems]
+
+
+def version_graph(version: FlowVersion) -> Graph:
+    """The graph of a saved version without problems, parsed once (the callers do not change it)."""
+    return _parsed_versions.get(version.id, lambda: Graph.model_validate(version.graph))
 
 
 def _graph_model(graph: Graph | dict[str, Any]) -> Graph:

@@ -32,3 +32,16 @@ async def test_the_memory_bus_forgets_an_execution_ttl_seconds_after_it_ends(log
     await eventually(forgotten)
     await asyncio.sleep(0)
     await bus.close()
+
+
+async def test_the_memory_bus_forgets_an_execution_published_as_finished(log: EventLog) -> None:
+    bus = MemoryEventBus(max_length=100, ttl_seconds=0.05)
+    execution_id = uuid.uuid4()
+    await bus.publish_many({execution_id: [log.append("run_succeeded")]}, finished={execution_id})
+
+    async def forgotten() -> bool:
+        async with bus.subscribe(execution_id) as subscription:
+            return await subscription.next(0, 0.0) == []
+
+    await eventually(forgotten)
+    await bus.close()

@@ -39,6 +39,19 @@ async def test_a_stream_lives_a_day_without_writes_and_ttl_seconds_once_finished
     assert 0 < await redis.ttl(key) <= 30
 
 
+async def test_a_stream_published_as_finished_lives_ttl_seconds(
+    redis_bus: RedisEventBus, redis: Redis, log: EventLog, execution_id: uuid.UUID
+) -> None:
+    key = f"{STREAM_PREFIX}{execution_id}"
+    other = uuid.uuid4()
+    await redis_bus.publish_many(
+        {execution_id: [log.append("run_succeeded")], other: [log.append("run_started")]}, finished={execution_id}
+    )
+    assert await redis.xlen(key) == 1
+    assert 0 < await redis.ttl(key) <= 30
+    assert await redis.ttl(f"{STREAM_PREFIX}{other}") > 30
+
+
 async def test_stream_entries_carry_the_event_id(
     redis_bus: RedisEventBus, redis: Redis, log: EventLog, execution_id: uuid.UUID
 ) -> None:

@@ -6,7 +6,7 @@ followers fill any hole from the log."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -39,8 +39,11 @@ class EventBus(Protocol):
         are ignored. Raises BusUnavailable when the bus cannot be reached."""
         ...
 
-    async def publish_many(self, batches: Mapping[uuid.UUID, Sequence[StoredEvent]]) -> None:
-        """``publish`` for several executions at once, in one exchange with the bus."""
+    async def publish_many(
+        self, batches: Mapping[uuid.UUID, Sequence[StoredEvent]], *, finished: Collection[uuid.UUID] = ()
+    ) -> None:
+        """``publish`` for several executions at once, in one exchange with the bus; the ``finished`` ones have
+        ended, as with ``finish``."""
         ...
 
     async def finish(self, execution_id: uuid.UUID) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from crewloom.events.feed import Feeds, FeedSubscription
 from crewloom.events.record import StoredEvent
@@ -23,9 +23,13 @@ class MemoryEventBus:
         feed.held = True
         feed.add(events)
 
-    async def publish_many(self, batches: Mapping[uuid.UUID, Sequence[StoredEvent]]) -> None:
+    async def publish_many(
+        self, batches: Mapping[uuid.UUID, Sequence[StoredEvent]], *, finished: Collection[uuid.UUID] = ()
+    ) -> None:
         for execution_id, events in batches.items():
             await self.publish(execution_id, events)
+        for execution_id in finished:
+            await self.finish(execution_id)
 
     async def finish(self, execution_id: uuid.UUID) -> None:
         previous = self._expiries.pop(execution_id, None)

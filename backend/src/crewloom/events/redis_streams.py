@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -100,15 +100,17 @@ class RedisEventBus:
     async def publish(self, execution_id: uuid.UUID, events: Sequence[StoredEvent]) -> None:
         await self.publish_many({execution_id: events})
 
-    async def publish_many(self, batches: Mapping[uuid.UUID, Sequence[StoredEvent]]) -> None:
+    async def publish_many(
+        self, batches: Mapping[uuid.UUID, Sequence[StoredEvent]], *, finished: Collection[uuid.UUID] = ()
+    ) -> None:
         batches = {execution_id: events for execution_id, events in batches.items() if events}
-        if not batches:
+        if not (batches or finished):
             return
         with _reachable():
             async with self._commands.pipeline(transaction=True) as pipeline:
-                for execution_id, events in batches.items():
+                for execution_id in batches.keys() | set(finished):
                     key = stream_key(execution_id)
-                    for event in events:
+                    for event in batches.get(execution_id, ()):
                         pipeline.xadd(
                             key,
                             {_EVENT_FIELD: event.to_json()},
@@ -116,7 +118,7 @@ class RedisEventBus:
                             maxlen=self._max_length,
                             approximate=True,
                         )
-                    pipeline.expire(key, _IDLE_EXPIRY_SECONDS)
+                    pipeline.expire(key, self._ttl_seconds if execution_id in finished else _IDLE_EXPIRY_SECONDS)
                 results = await pipeline.execute(raise_on_error=False)
         for result in results:
             if isinstance(result, Exception) and not _already_held(result):

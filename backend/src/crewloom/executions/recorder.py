@@ -25,7 +25,7 @@ from crewloom.engine.runtime import (
     RunOutcome,
     RunStarted,
 )
-from crewloom.events import BusUnavailable, StoredEvent, redact, to_record
+from crewloom.events import StoredEvent, redact, to_record
 from crewloom.events.record import json_safe
 from crewloom.executions.repository import Progress, node_run_row
 from crewloom.models import Execution, LlmUsage
@@ -254,15 +254,12 @@ class EventRecorder:
         self._writer.join(self)
 
     async def finish(self, outcome: RunOutcome) -> None:
-        """Write everything left with the final state and give the lease back, in one transaction."""
+        """Write everything left with the final state and give the lease back, in one transaction; the writer tells
+        the bus the run ended as it publishes."""
         try:
             await self._writer.flush(self, outcome)
         finally:
             self._writer.leave(self)
-        try:
-            await self._writer.bus.finish(self.execution_id)
-        except BusUnavailable:
-            logger.warning("the event bus is unreachable; the stream of %s expires later", self.execution_id)
 
     async def save(self) -> None:
         """Write everything reported so far and stop, the run unsettled: it goes back to the queue."""

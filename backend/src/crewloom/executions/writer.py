@@ -164,8 +164,10 @@ class EventWriter:
         for execution in settled:
             execution_ended(*execution)
         batches = {one.recorder.execution_id: one.events for one in written if one.events}
+        # Their streams expire from the bus after its time, told in the same exchange.
+        finished = {one.recorder.execution_id for one in written if one.settlement is not None}
         try:
-            await self.bus.publish_many(batches)
+            await self.bus.publish_many(batches, finished=finished)
         except BusUnavailable:
             # Followers read the log from PostgreSQL while the bus is away.
             logger.warning("the event bus is unreachable; followers of %d execution(s) read the log", len(batches))

@@ -19,6 +19,11 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
 
 
+# The browser tests run beside the rest of the suite on a two-core machine: a page may take longer than
+# Playwright's default five seconds to catch up with what it was told.
+expect.set_options(timeout=15_000)
+
+
 @pytest.fixture(autouse=True)
 def _needs_chromium() -> None:
     if not CHROMIUM.exists():

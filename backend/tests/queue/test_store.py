@@ -42,6 +42,16 @@ async def running_per_tenant(database: Database) -> Counter[uuid.UUID]:
         return Counter({tenant_id: count for tenant_id, count in rows})
 
 
+async def tenants_with_work(
+    database: Database, make_tenants: TenantFactory, count: int, *, each: int
+) -> list[uuid.UUID]:
+    """``count`` new tenants with ``each`` executions queued apiece."""
+    tenants = await make_tenants(count)
+    for tenant in tenants:
+        await enqueue_many(database, tenant, each)
+    return tenants
+
+
 async def test_a_small_tenant_is_served_among_the_first_claims_despite_a_busy_one(
     database: Database, make_tenants: TenantFactory
 ) -> None:
@@ -58,9 +68,7 @@ async def test_a_small_tenant_is_served_among_the_first_claims_despite_a_busy_on
 
 
 async def test_tenants_take_turns_in_round_robin(database: Database, make_tenants: TenantFactory) -> None:
-    tenants = await make_tenants(3)
-    for tenant in tenants:
-        await enqueue_many(database, tenant, 4)
+    tenants = await tenants_with_work(database, make_tenants, 3, each=4)
 
     claims = [await claim_now(database, limit=100) for _ in range(9)]
 
@@ -107,9 +115,7 @@ async def test_a_tenant_at_its_limit_waits_while_others_are_served(
 async def test_concurrent_claimers_never_exceed_the_limit_nor_share_an_execution(
     database: Database, make_tenants: TenantFactory
 ) -> None:
-    tenants = await make_tenants(3)
-    for tenant in tenants:
-        await enqueue_many(database, tenant, 8)
+    tenants = await tenants_with_work(database, make_tenants, 3, each=8)
 
     async def claim_until_empty() -> list[Claim]:
         claimed: list[Claim] = []
@@ -169,9 +175,7 @@ async def test_a_batch_gives_no_tenant_more_than_its_room_below_the_limit(
 async def test_the_next_batch_starts_with_the_tenants_the_last_one_left_out(
     database: Database, make_tenants: TenantFactory
 ) -> None:
-    tenants = await make_tenants(3)
-    for tenant in tenants:
-        await enqueue_many(database, tenant, 4)
+    tenants = await tenants_with_work(database, make_tenants, 3, each=4)
 
     first = [claim.tenant_id for claim in await claim_many(database, 2)]
     second = [claim.tenant_id for claim in await claim_many(database, 3)]
@@ -183,9 +187,7 @@ async def test_the_next_batch_starts_with_the_tenants_the_last_one_left_out(
 async def test_concurrent_batches_never_exceed_the_limit_nor_share_an_execution(
     database: Database, make_tenants: TenantFactory
 ) -> None:
-    tenants = await make_tenants(3)
-    for tenant in tenants:
-        await enqueue_many(database, tenant, 8)
+    tenants = await tenants_with_work(database, make_tenants, 3, each=8)
 
     results = await asyncio.gather(*(claim_many(database, 4, limit=5) for _ in range(6)))
 

@@ -3,6 +3,8 @@ records: node runs with inputs, outputs, attempts, usage; totals; the skipped br
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import httpx
 
 from tests.agents.factories import create_agent, create_crew, provider_id
@@ -13,6 +15,7 @@ from tests.executions.runs import (
     create_flow,
     detail,
     execute,
+    follow,
     llm_node,
     mock_provider,
     run_custom_tool,
@@ -46,8 +49,11 @@ async def test_a_branching_flow_runs_to_completion_and_records_every_node(
     assert done["totals"]["model_calls"] == 1
     assert done["totals"]["tokens_in"] == nodes["write"]["tokens_in"]
     assert done["started_at"]
-    assert done["finished_at"]
     assert done["duration_ms"] >= 0
+    # The run's times are those of its first and last events, not of when they were written.
+    events = await follow(client, account, started["id"])
+    assert datetime.fromisoformat(done["started_at"]) == datetime.fromisoformat(events[0]["at"])
+    assert datetime.fromisoformat(done["finished_at"]) == datetime.fromisoformat(events[-1]["at"])
 
 
 async def test_inputs_are_checked_against_the_input_node(client: httpx.AsyncClient, account: Account) -> None:

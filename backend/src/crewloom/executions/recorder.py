@@ -247,7 +247,8 @@ class EventRecorder:
             "tokens_in": outcome.usage.tokens_in,
             "tokens_out": outcome.usage.tokens_out,
             "cost": outcome.usage.cost,
-            "finished_at": utcnow(),
+            # When the run ended, as its last event says; not when the writer got to it.
+            "finished_at": next((event.at for event in reversed(events) if event.type in TERMINAL_TYPES), utcnow()),
         }
 
     def start(self) -> None:

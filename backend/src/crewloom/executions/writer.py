@@ -93,18 +93,25 @@ class EventWriter:
     async def _write_forever(self) -> None:
         wake, urgent = self._wake, self._urgent
         while True:
-            await wake.wait()
+            if not wake.is_set():
+                await wake.wait()
+                # Woken from idle: gather what the runs report in the next moment as well, unless someone waits.
+                # A short run is then written once, at its end, rather than once as it starts and again at its end.
+                await self._pause(self._flush_seconds)
             wake.clear()
             urgent.clear()
             began = time.perf_counter()
             await self._round()
             if not (self._members or self._dirty or self._requests):
                 return
-            pause = self._flush_seconds - (time.perf_counter() - began)
-            if pause > 0 and not urgent.is_set():
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(pause):
-                        await urgent.wait()
+            await self._pause(self._flush_seconds - (time.perf_counter() - began))
+
+    async def _pause(self, seconds: float) -> None:
+        """Wait ``seconds``, or until a flush someone waits for is asked."""
+        if seconds > 0 and not self._urgent.is_set():
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(seconds):
+                    await self._urgent.wait()
 
     async def _round(self) -> None:
         requests, self._requests = self._requests, {}

@@ -14,7 +14,7 @@ from sqlalchemy.schema import CreateSchema
 from crewloom.config import Settings
 from crewloom.db.engine import Database
 from crewloom.models import DispatchTurn, QueuedExecution, Tenant
-from crewloom.queue import Claim, claim_next, enqueue, reap
+from crewloom.queue import Claim, claim_batch, enqueue, reap
 from tests.conftest import make_settings, separate_database
 from tests.queue.recording import RECORDING_SCHEMA, RecordingHooks, recording_metadata
 
@@ -86,9 +86,11 @@ async def enqueue_many(database: Database, tenant_id: uuid.UUID, count: int) -> 
 
 async def claim_now(database: Database, *, limit: int = 10, lease_seconds: float = 30.0) -> Claim | None:
     async with database.session() as session:
-        claimed = await claim_next(session, owner="test", lease_seconds=lease_seconds, max_running_per_tenant=limit)
+        claimed = await claim_batch(
+            session, owner="test", lease_seconds=lease_seconds, max_running_per_tenant=limit, limit=1
+        )
         await session.commit()
-    return claimed
+    return claimed[0] if claimed else None
 
 
 async def reap_now(database: Database, *, max_claims: int = 3) -> int:

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crewloom.auth.principal import Principal
 from crewloom.db.engine import Database
 from crewloom.engine.graph import Graph
+from crewloom.engine.problems import Problem
 from crewloom.engine.runtime import InputsInvalid, coerce_inputs
 from crewloom.errors import Conflict, NotFound, Unprocessable
 from crewloom.events import BusUnavailable, EventBus, StoredEvent, follow
@@ -143,9 +144,13 @@ def _checked_inputs(graph: Graph, inputs: dict[str, Any]) -> dict[str, Any]:
 
 async def _runnable_graph(session: AsyncSession, graph: dict[str, Any] | FlowVersion, what: str) -> Graph:
     if isinstance(graph, FlowVersion):
-        problems = await version_problems(session, graph)
-    else:
-        problems = await graph_problems(session, graph)
+        _refuse_problems(await version_problems(session, graph), what)
+        return version_graph(graph)
+    _refuse_problems(await graph_problems(session, graph), what)
+    return Graph.model_validate(graph)
+
+
+def _refuse_problems(problems: list[Problem], what: str) -> None:
     if problems:
         raise Unprocessable(
             [
@@ -156,7 +161,6 @@ async def _runnable_graph(session: AsyncSession, graph: dict[str, Any] | FlowVer
                 for problem in problems
             ]
         )
-    return version_graph(graph) if isinstance(graph, FlowVersion) else Graph.model_validate(graph)
 
 
 async def start_flow(session: AsyncSession, principal: Principal, flow: Flow, payload: ExecuteIn) -> Execution:

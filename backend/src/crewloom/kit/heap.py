@@ -8,7 +8,7 @@ import gc
 # tracked object of the process, about 0.7 us each, and a server following hundreds of event streams holds a few
 # hundred thousand of them (each stream's coroutines, frames and buffers): every full collection froze its event
 # loop for 60 to 130 ms, every few seconds under load. Young collections stay as they are: they are cheap.
-_YOUNG_COLLECTIONS_PER_FULL = 100
+_MIDDLE_COLLECTIONS_PER_FULL = 100
 
 
 def freeze_startup_heap() -> None:
@@ -19,4 +19,4 @@ def freeze_startup_heap() -> None:
     gc.collect()
     gc.freeze()
     young, middle, _ = gc.get_threshold()
-    gc.set_threshold(young, middle, _YOUNG_COLLECTIONS_PER_FULL)
+    gc.set_threshold(young, middle, _MIDDLE_COLLECTIONS_PER_FULL)

@@ -3,7 +3,7 @@
 
 from crewloom.queue.celery_app import CeleryDispatcher
 from crewloom.queue.celery_worker import HooksFactory, RunnerFactory, start_worker
-from crewloom.queue.claims import claim_batch, claim_next
+from crewloom.queue.claims import claim_batch
 from crewloom.queue.lease import Lease
 from crewloom.queue.local import LocalDispatcher
 from crewloom.queue.running import Dispatcher, ExecutionRunner
@@ -32,7 +32,6 @@ __all__ = [
     "LocalDispatcher",
     "RunnerFactory",
     "claim_batch",
-    "claim_next",
     "enqueue",
     "fence",
     "fence_many",

@@ -21,7 +21,7 @@ from crewloom.kit.heap import freeze_startup_heap
 from crewloom.queue.celery_app import RUN_NEXT_TASK, build_celery_app, send_run_next
 from crewloom.queue.process_runs import ProcessRuns
 from crewloom.queue.pump import ClaimPump
-from crewloom.queue.running import ExecutionRunner, lease_owner, reap_expired
+from crewloom.queue.running import ExecutionRunner, lease_owner
 from crewloom.queue.store import ExecutionHooks
 
 logger = logging.getLogger(__name__)
@@ -131,7 +131,7 @@ class _ExecutionLoop:
         )
         self._tasks = [
             asyncio.create_task(self._pump.run(), name="claims"),
-            asyncio.create_task(self._reap(self._database, self._hooks_factory(self._settings)), name="reaper"),
+            asyncio.create_task(self._pump.reap(self._hooks_factory(self._settings)), name="reaper"),
         ]
 
     async def _close(self) -> None:
@@ -158,17 +158,6 @@ class _ExecutionLoop:
             if room:
                 return False
             # The room went to a claim of the pump's own meanwhile: wait for room again.
-
-    async def _reap(self, database: Database, hooks: ExecutionHooks) -> None:
-        """Settle expired leases every ``reaper_interval_seconds``; what it queues again, this process claims if it
-        has room, and the others at their next claim."""
-        while True:
-            try:
-                if await reap_expired(database, self._settings, hooks) and self._pump is not None:
-                    self._pump.wake()
-            except Exception:
-                logger.warning("the reaper could not run; trying again", exc_info=True)
-            await asyncio.sleep(self._settings.reaper_interval_seconds)
 
 
 def start_worker(

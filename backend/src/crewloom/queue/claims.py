@@ -169,13 +169,3 @@ async def claim_batch(
         )
         for row in rows
     ]
-
-
-async def claim_next(
-    session: AsyncSession, *, owner: str, lease_seconds: float, max_running_per_tenant: int
-) -> Claim | None:
-    """``claim_batch`` of one: the fairest queued execution, or None when nothing may start now."""
-    claims = await claim_batch(
-        session, owner=owner, lease_seconds=lease_seconds, max_running_per_tenant=max_running_per_tenant, limit=1
-    )
-    return claims[0] if claims else None

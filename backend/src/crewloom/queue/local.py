@@ -10,7 +10,7 @@ from crewloom.db.engine import Database
 from crewloom.kit.shutdown import process_shutdown
 from crewloom.queue.process_runs import ProcessRuns
 from crewloom.queue.pump import ClaimPump
-from crewloom.queue.running import ExecutionRunner, lease_owner, reap_expired
+from crewloom.queue.running import ExecutionRunner, lease_owner
 from crewloom.queue.store import ExecutionHooks
 
 logger = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ class LocalDispatcher:
             concurrency=self._settings.local_concurrency,
         )
         self._pump_task = asyncio.create_task(self._pump.run(), name="execution pump")
-        self._reaper_task = asyncio.create_task(self._reaper(), name="execution reaper")
+        self._reaper_task = asyncio.create_task(self._pump.reap(self._hooks), name="execution reaper")
 
     async def stop(self) -> None:
         remaining = process_shutdown.remaining()
@@ -80,12 +80,3 @@ class LocalDispatcher:
     async def submitted(self) -> None:
         if self._pump is not None:
             self._pump.wake()
-
-    async def _reaper(self) -> None:
-        while True:
-            try:
-                if await reap_expired(self._database, self._settings, self._hooks) and self._pump is not None:
-                    self._pump.wake()
-            except Exception:
-                logger.warning("the reaper could not run; trying again", exc_info=True)
-            await asyncio.sleep(self._settings.reaper_interval_seconds)

@@ -9,7 +9,8 @@ import logging
 from crewloom.config import Settings
 from crewloom.db.engine import Database
 from crewloom.queue.process_runs import ProcessRuns
-from crewloom.queue.running import claim_up_to
+from crewloom.queue.running import claim_up_to, reap_expired
+from crewloom.queue.store import ExecutionHooks
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +80,17 @@ class ClaimPump:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self._settings.reaper_interval_seconds):
                     await self._wake.wait()
+
+    async def reap(self, hooks: ExecutionHooks) -> None:
+        """Settle expired leases every ``reaper_interval_seconds``, until cancelled; what is queued again, this process
+        claims at once if it has room, and the others at their next claim."""
+        while True:
+            try:
+                if await reap_expired(self._database, self._settings, hooks):
+                    self.wake()
+            except Exception:
+                logger.warning("the reaper could not run; trying again", exc_info=True)
+            await asyncio.sleep(self._settings.reaper_interval_seconds)
 
     def _run_ended(self, _task: asyncio.Task[None]) -> None:
         self._room_freed.set()
